@@ -1,0 +1,38 @@
+package io.kimiproxy.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/** Listens on the configured address and hands every request to the router. */
+final class HttpVerticle extends VerticleBase {
+  private final String host;
+  private final int port;
+  private final Supplier<Router> routes;
+  private HttpServer server;
+
+  HttpVerticle(String host, int port, Supplier<Router> routes) {
+    this.host = host;
+    this.port = port;
+    this.routes = routes;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setTcpNoDelay(true)
+        .setIdleTimeout(0)
+        .setMaxHeaderSize(64 * 1024);
+    return vertx.createHttpServer(options)
+        .requestHandler(routes.get())
+        .listen(port, host)
+        .onSuccess(s -> server = s);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+}

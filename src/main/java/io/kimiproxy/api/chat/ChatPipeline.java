@@ -1,0 +1,191 @@
+package io.kimiproxy.api.chat;
+
+import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.ledger.LedgerWriter;
+import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.model.ClientKind;
+import io.kimiproxy.core.model.PromptCount;
+import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.features.session.SessionIdentifier;
+import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.proxy.stream.RelayOutcome;
+import io.kimiproxy.proxy.stream.StreamRelay;
+import io.kimiproxy.proxy.upstream.UpstreamClient;
+import io.kimiproxy.proxy.upstream.UpstreamExchange;
+import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.WireAdapter;
+import io.kimiproxy.proxy.wire.WireAdapters;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+
+/**
+ * The one path of a chat request, readable top to bottom in {@link #handle}:
+ * parse, measure, route, transform, relay, record. Every step is a future; any failure skips to
+ * the error reply, and every request, answered or not, is recorded.
+ */
+public final class ChatPipeline {
+  /** Prompts larger than this (characters) are counted on a worker thread, not the event loop. */
+  private static final long INLINE_COUNT_LIMIT = 32_000;
+
+  private final Vertx vertx;
+  private final ModelResolver resolver;
+  private final WireAdapters adapters;
+  private final UpstreamClient upstream;
+  private final TokenCounter tokens;
+  private final UsageRecorder recorder;
+  private final SecretScrubber scrubber;
+
+  public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
+                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+    this.vertx = vertx;
+    this.resolver = resolver;
+    this.adapters = adapters;
+    this.upstream = upstream;
+    this.tokens = tokens;
+    this.recorder = new UsageRecorder(ledger, events, scrubber);
+    this.scrubber = scrubber;
+  }
+
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest http = ctx.request();
+    String client = ClientKind.detect(http.getHeader("User-Agent"), http.getHeader("X-Title"),
+        http.getHeader("HTTP-Referer")).label();
+    ChatExchange x = new ChatExchange(ctx, client);
+    ctx.response().putHeader("X-Request-Id", x.id);
+    Future.succeededFuture(x)
+        .compose(this::parse)
+        .compose(this::measure)
+        .compose(this::route)
+        .compose(this::relay)
+        .recover(failure -> reject(x, failure))
+        .onComplete(done -> recorder.record(x));
+  }
+
+  private Future<ChatExchange> parse(ChatExchange x) {
+    x.request = ChatRequest.parse(x.ctx.body().buffer());
+    x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
+    x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
+    return Future.succeededFuture(x);
+  }
+
+  /** Prompt tokens before sending: the estimate used when a provider reports no usage. */
+  private Future<ChatExchange> measure(ChatExchange x) {
+    JsonArray messages = x.request.messages();
+    JsonArray tools = x.request.tools();
+    String model = x.request.model();
+    Future<PromptCount> count = TokenCounter.roughSize(messages) <= INLINE_COUNT_LIMIT
+        ? Future.succeededFuture(tokens.countPrompt(model, messages, tools))
+        : vertx.executeBlocking(() -> tokens.countPrompt(model, messages, tools), false);
+    return count.map(c -> {
+      x.promptCount = c;
+      return x;
+    });
+  }
+
+  private Future<ChatExchange> route(ChatExchange x) {
+    x.route = resolver.resolve(x.request.model());
+    if (!x.route.provider().configured()) {
+      throw ProxyError.of(401, "authentication_error", "provider_not_configured", x.route.provider().missingKeyMessage());
+    }
+    return Future.succeededFuture(x);
+  }
+
+  private Future<Void> relay(ChatExchange x) {
+    WireAdapter adapter = adapters.forType(x.route.provider().type());
+    HttpServerResponse response = x.ctx.response();
+    return upstream.send(x.route.provider(), adapter.toUpstream(x.request, x.route))
+        .compose(exchange -> {
+          response.closeHandler(v -> exchange.cancel());
+          if (exchange.status() / 100 != 2) {
+            return exchange.body().compose(body -> Future.failedFuture(
+                adapter.toError(exchange.status(), body, exchange.header("Retry-After"), x.route)));
+          }
+          return x.request.stream() ? relayStream(x, adapter, exchange) : relayWhole(x, adapter, exchange);
+        });
+  }
+
+  private Future<Void> relayWhole(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
+    x.ttfbMs = x.elapsedMs();
+    return exchange.body().map(body -> {
+      NonStreamReply reply = adapter.fromUpstream(body, x.route);
+      settleUsage(x, reply.usage(), () -> completionText(reply.json()));
+      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(reply.body());
+      return null;
+    });
+  }
+
+  private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
+    return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
+            x.request.includeUsage(), x.startNanos)
+        .map(outcome -> {
+          x.ttfbMs = outcome.ttfbMs();
+          settleUsage(x, outcome.usage(), outcome::completionText);
+          settleEnding(x, outcome);
+          return null;
+        });
+  }
+
+  /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */
+  private void settleUsage(ChatExchange x, JsonObject reported, Supplier<String> completion) {
+    if (reported != null) {
+      x.usage = Usage.fromOpenAi(reported);
+      x.usageEstimated = false;
+    } else {
+      long completionTokens = tokens.countText(x.route.upstreamModel(), completion.get());
+      x.usage = new Usage(x.promptCount.total(), completionTokens, 0, 0);
+      x.usageEstimated = true;
+    }
+  }
+
+  private void settleEnding(ChatExchange x, RelayOutcome outcome) {
+    if (outcome.clientClosed()) {
+      x.status = 499;
+      x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
+    } else if (outcome.error() != null) {
+      x.failed(scrubbed(outcome.error()));
+    }
+  }
+
+  private Future<Void> reject(ChatExchange x, Throwable failure) {
+    ProxyError error = scrubbed(ErrorReplies.asProxyError(failure));
+    x.failed(error);
+    if (x.usage == null && x.promptCount != null) {
+      x.usage = new Usage(x.promptCount.total(), 0, 0, 0);
+      x.usageEstimated = true;
+    }
+    ErrorReplies.send(x.ctx.response(), error);
+    return Future.succeededFuture();
+  }
+
+  /** Providers sometimes echo the key they were given; it must not travel any further. */
+  private ProxyError scrubbed(ProxyError error) {
+    String message = error.getMessage();
+    String clean = scrubber.scrub(message);
+    return clean.equals(message) ? error : error.withMessage(clean);
+  }
+
+  private static String completionText(JsonObject answer) {
+    StringBuilder text = new StringBuilder();
+    if (answer.getValue("choices") instanceof JsonArray choices) {
+      for (Object c : choices) {
+        if (c instanceof JsonObject choice && choice.getValue("message") instanceof JsonObject message) {
+          if (message.getValue("content") instanceof String s) text.append(s);
+          if (message.getValue("reasoning_content") instanceof String s) text.append(s);
+          if (message.getValue("tool_calls") instanceof JsonArray calls) text.append(calls.encode());
+        }
+      }
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,64 @@
+package io.kimiproxy.api.chat;
+
+import io.kimiproxy.core.events.EventNames;
+import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.ledger.LedgerWriter;
+import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.util.SecretScrubber;
+import io.vertx.core.json.JsonObject;
+
+/** Turns a finished exchange into its ledger row and its live event. */
+final class UsageRecorder {
+  private static final int MAX_ERROR_MESSAGE = 300;
+
+  private final LedgerWriter ledger;
+  private final EventSink events;
+  private final SecretScrubber scrubber;
+
+  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+    this.ledger = ledger;
+    this.events = events;
+    this.scrubber = scrubber;
+  }
+
+  void record(ChatExchange x) {
+    Usage usage = x.usage == null ? Usage.ZERO : x.usage;
+    double cost = x.route == null ? 0.0
+        : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
+    String message = x.error == null ? null : scrubber.scrub(cut(x.error.getMessage()));
+    RequestRecord row = new RequestRecord(x.id, null, 1, "chat", x.startMs, x.sessionId, x.client,
+        x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
+        x.route != null ? x.route.provider().name() : null,
+        x.route != null ? x.route.upstreamModel() : null,
+        x.request != null && x.request.stream(), x.status,
+        x.error == null ? null : x.error.type(), x.error == null ? null : x.error.code(), message,
+        usage, x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs,
+        x.route != null ? x.route.model().maxContext() : 0);
+    ledger.record(row);
+    events.publish(EventNames.REQUEST, toEvent(row));
+  }
+
+  static JsonObject toEvent(RequestRecord r) {
+    return new JsonObject()
+        .put("id", r.id())
+        .put("ts", r.timestampMs())
+        .put("session", r.sessionId())
+        .put("client", r.client())
+        .put("model", r.modelAlias())
+        .put("provider", r.provider())
+        .put("stream", r.stream())
+        .put("status", r.status())
+        .put("error_type", r.errorType())
+        .put("prompt_tokens", r.usage().promptTokens())
+        .put("completion_tokens", r.usage().completionTokens())
+        .put("estimated", r.tokensEstimated())
+        .put("cost_usd", r.costUsd())
+        .put("latency_ms", r.latencyMs())
+        .put("ttfb_ms", r.ttfbMs());
+  }
+
+  private static String cut(String text) {
+    return text == null || text.length() <= MAX_ERROR_MESSAGE ? text : text.substring(0, MAX_ERROR_MESSAGE);
+  }
+}

@@ -1,0 +1,28 @@
+package io.kimiproxy.api.http;
+
+import io.kimiproxy.core.error.ProxyError;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The router's frame: body limits and the error replies for what no route handles. */
+public final class ApiRouter {
+  private ApiRouter() {}
+
+  public static Router create(Vertx vertx, long maxBodyBytes) {
+    Router router = Router.router(vertx);
+    router.errorHandler(413, ctx -> ErrorReplies.send(ctx.response(), ProxyError.payloadTooLarge(maxBodyBytes)));
+    router.errorHandler(404, ctx -> ErrorReplies.send(ctx.response(),
+        ProxyError.notFound("not_found", "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
+    router.errorHandler(405, ctx -> ErrorReplies.send(ctx.response(),
+        ProxyError.of(405, "invalid_request_error", "method_not_allowed",
+            ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
+    router.errorHandler(500, ctx -> ErrorReplies.send(ctx.response(), ErrorReplies.asProxyError(ctx.failure())));
+    return router;
+  }
+
+  /** Reads whole bodies up to the limit; nothing is written to disk. */
+  public static BodyHandler bodies(long maxBodyBytes) {
+    return BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+  }
+}

@@ -1,0 +1,102 @@
+package io.kimiproxy.api.routes;
+
+import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.ledger.LedgerStore;
+import io.kimiproxy.core.ledger.LedgerWriter;
+import io.kimiproxy.core.ledger.RequestQuery;
+import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.core.ledger.SessionSummary;
+import io.kimiproxy.core.ledger.UsageGroup;
+import io.kimiproxy.core.ledger.UsageGrouping;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * Sessions and usage from the ledger. Each read first flushes the batched writer, so a client
+ * sees its own request right after the answer, not a flush interval later.
+ */
+public final class LedgerRoutes {
+  private static final long DAY_MS = 86_400_000L;
+
+  private final LedgerStore store;
+  private final LedgerWriter writer;
+
+  public LedgerRoutes(LedgerStore store, LedgerWriter writer) {
+    this.store = store;
+    this.writer = writer;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/sessions").handler(ctx -> reply(ctx, this::sessions));
+    router.get("/api/sessions/:id").handler(ctx -> reply(ctx, this::session));
+    router.get("/api/usage").handler(ctx -> reply(ctx, this::usage));
+  }
+
+  private Future<JsonObject> sessions(RoutingContext ctx) {
+    int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+    return writer.flush().compose(v -> store.sessions(limit)).map(list -> {
+      JsonArray data = new JsonArray();
+      list.forEach(s -> data.add(s.toJson()));
+      return new JsonObject().put("object", "list").put("data", data);
+    });
+  }
+
+  private Future<JsonObject> session(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    int limit = QueryParams.integer(ctx, "limit", 200, 1, 5000);
+    return writer.flush().compose(v -> store.session(id)).compose(summary -> {
+      if (summary == null) {
+        return Future.failedFuture(ProxyError.notFound("session_not_found", "No session with id '" + id + "'."));
+      }
+      return store.latestRequests(RequestQuery.session(id), limit).map(rows -> withRequests(summary, rows));
+    });
+  }
+
+  private static JsonObject withRequests(SessionSummary summary, java.util.List<RequestRecord> rows) {
+    JsonArray requests = new JsonArray();
+    rows.forEach(r -> requests.add(r.toJson()));
+    return summary.toJson().put("requests", requests);
+  }
+
+  private Future<JsonObject> usage(RoutingContext ctx) {
+    long now = System.currentTimeMillis();
+    long to = QueryParams.time(ctx, "to", now + 1);
+    long from = QueryParams.time(ctx, "from", to - 30 * DAY_MS);
+    String groupBy = ctx.queryParams().get("group_by");
+    UsageGrouping grouping = UsageGrouping.parse(groupBy);
+    if (grouping == null) {
+      throw ProxyError.invalidRequest("'group_by' must be one of model, provider, client, day.", "group_by");
+    }
+    return writer.flush().compose(v -> store.usage(from, to, grouping)).map(groups -> {
+      JsonArray data = new JsonArray();
+      JsonObject total = new JsonObject();
+      long requests = 0, prompt = 0, completion = 0;
+      double cost = 0;
+      for (UsageGroup g : groups) {
+        data.add(g.toJson());
+        requests += g.requests();
+        prompt += g.promptTokens();
+        completion += g.completionTokens();
+        cost += g.costUsd();
+      }
+      total.put("requests", requests).put("prompt_tokens", prompt).put("completion_tokens", completion).put("cost_usd", cost);
+      return new JsonObject().put("from", from).put("to", to).put("group_by", grouping.name().toLowerCase())
+          .put("data", data).put("total", total);
+    });
+  }
+
+  static void reply(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> action) {
+    Future<JsonObject> result;
+    try {
+      result = action.apply(ctx);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(ctx::json).onFailure(e -> ErrorReplies.send(ctx.response(), ErrorReplies.asProxyError(e)));
+  }
+}

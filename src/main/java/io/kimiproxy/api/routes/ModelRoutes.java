@@ -1,0 +1,50 @@
+package io.kimiproxy.api.routes;
+
+import io.kimiproxy.config.ModelConfig;
+import io.kimiproxy.config.ProviderConfig;
+import io.kimiproxy.config.ProxyConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** {@code GET /v1/models} in OpenAI's list shape, and {@code GET /health}. */
+public final class ModelRoutes {
+  private final ProxyConfig config;
+  private final long startedAtSeconds = System.currentTimeMillis() / 1000;
+
+  public ModelRoutes(ProxyConfig config) {
+    this.config = config;
+  }
+
+  public void mount(Router router) {
+    JsonObject models = models();
+    router.get("/v1/models").handler(ctx -> ctx.json(models));
+    router.get("/models").handler(ctx -> ctx.json(models));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject()
+        .put("status", "ok")
+        .put("uptime_s", System.currentTimeMillis() / 1000 - startedAtSeconds)
+        .put("providers", providers())));
+  }
+
+  private JsonObject models() {
+    JsonArray data = new JsonArray();
+    for (ModelConfig m : config.models().values()) {
+      ProviderConfig provider = config.providers().get(m.provider());
+      data.add(new JsonObject()
+          .put("id", m.alias())
+          .put("object", "model")
+          .put("created", startedAtSeconds)
+          .put("owned_by", m.provider())
+          .put("context_length", m.maxContext())
+          .put("upstream_model", m.upstreamModel())
+          .put("configured", provider.configured()));
+    }
+    return new JsonObject().put("object", "list").put("data", data);
+  }
+
+  private JsonObject providers() {
+    JsonObject out = new JsonObject();
+    config.providers().values().forEach(p -> out.put(p.name(), p.configured() ? "configured" : "not configured"));
+    return out;
+  }
+}

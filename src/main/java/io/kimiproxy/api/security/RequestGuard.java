@@ -1,0 +1,85 @@
+package io.kimiproxy.api.security;
+
+import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.config.ServerConfig;
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.Secret;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The first handler of every request. A web page the user happens to open must not be able to
+ * spend their provider keys or read their prompts, so:
+ * <ul>
+ *   <li>the Host header must be a loopback name, an IP literal or a configured name (a DNS
+ *       rebinding attack arrives with the attacker's domain name);</li>
+ *   <li>a browser Origin must be the proxy's own or a configured one;</li>
+ *   <li>with {@code server.api_keys} set, every request but the health check carries a valid bearer key.</li>
+ * </ul>
+ */
+public final class RequestGuard implements Handler<RoutingContext> {
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Set<String> PUBLIC_PATHS = Set.of("/health");
+
+  private final ServerConfig server;
+
+  public RequestGuard(ServerConfig server) {
+    this.server = server;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HostAndPort authority = request.authority();
+    if (authority == null || !hostAllowed(authority.host())) {
+      reject(ctx, ProxyError.forbidden("Host '" + (authority == null ? "" : authority.host())
+          + "' is not allowed: add it to server.allowed_hosts if you reach the proxy by that name."));
+      return;
+    }
+    String origin = request.getHeader("Origin");
+    if (origin != null && !originAllowed(origin, authority)) {
+      reject(ctx, ProxyError.forbidden("Cross-origin requests from '" + origin
+          + "' are not allowed: add the origin to server.allowed_origins to permit it."));
+      return;
+    }
+    if (server.authRequired() && !PUBLIC_PATHS.contains(request.path()) && !authorized(request)) {
+      reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
+      return;
+    }
+    ctx.next();
+  }
+
+  boolean hostAllowed(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) return true; // IPv6 literal
+    if (ServerConfig.isLoopback(h) || IPV4.matcher(h).matches()) return true;
+    if (h.equals(server.host().toLowerCase(Locale.ROOT))) return true;
+    return server.allowedHosts().stream().anyMatch(a -> a.equalsIgnoreCase(h));
+  }
+
+  private boolean originAllowed(String origin, HostAndPort authority) {
+    String own = authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    if (origin.equalsIgnoreCase("http://" + own) || origin.equalsIgnoreCase("https://" + own)) return true;
+    return server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin));
+  }
+
+  private boolean authorized(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+    String presented = header.substring(7).trim();
+    boolean ok = false;
+    for (Secret key : server.apiKeys()) {
+      ok |= key.matches(presented); // no early exit: timing tells nothing about which key nearly matched
+    }
+    return ok;
+  }
+
+  private static void reject(RoutingContext ctx, ProxyError error) {
+    ErrorReplies.send(ctx.response(), error);
+  }
+}

@@ -1,0 +1,175 @@
+package io.kimiproxy.config;
+
+import io.kimiproxy.core.util.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+
+/**
+ * Reads config.toml into a {@link ProxyConfig}. Strings may use {@code ${VAR}} (or
+ * {@code ${VAR:-default}}) to read the environment. Any problem is one {@link ConfigException}
+ * naming the file, the key and what is wrong.
+ */
+public final class ConfigLoader {
+  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models");
+
+  private ConfigLoader() {}
+
+  public static ProxyConfig load(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), null, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+    return parse(text, file, env);
+  }
+
+  public static ProxyConfig parse(String text, Path file, Map<String, String> env) {
+    String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    TomlParseResult toml = Toml.parse(text);
+    if (toml.hasErrors()) {
+      var err = toml.errors().get(0);
+      throw new ConfigException(name, null, "line " + err.position().line() + ": " + err.getMessage());
+    }
+    TomlSection root = new TomlSection(name, "", toml, s -> expand(s, env));
+    for (String key : root.keys()) {
+      if (!SECTIONS.contains(key)) throw root.error(key, "unknown section (known: " + String.join(", ", SECTIONS) + ")");
+    }
+    ServerConfig server = server(root.section("server"));
+    Path folder = Objects.requireNonNullElse(file.toAbsolutePath().getParent(), Path.of("."));
+    Path database = storage(root.section("storage"), folder);
+    Map<String, ProviderConfig> providers = providers(root.section("providers"));
+    Map<String, ModelConfig> models = models(root.section("models"), providers);
+    root.finish();
+    ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
+        Collections.unmodifiableMap(models));
+    checkListen(config);
+    return config;
+  }
+
+  /** A proxy reachable from other machines must demand client keys. */
+  public static void checkListen(ProxyConfig config) {
+    ServerConfig server = config.server();
+    if (!ServerConfig.isLoopback(server.host()) && !server.authRequired()) {
+      String name = config.source().getFileName() == null ? "config" : config.source().getFileName().toString();
+      throw new ConfigException(name, "server.host",
+          "'" + server.host() + "' is not a loopback address: set server.api_keys so that only your clients can spend your provider keys");
+    }
+  }
+
+  static String expand(String value, Map<String, String> env) {
+    if (value.indexOf('$') < 0) return value;
+    Matcher m = VAR.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String resolved = env.get(m.group(1));
+      if (resolved == null || resolved.isEmpty()) resolved = m.group(2) == null ? "" : m.group(2);
+      m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static ServerConfig server(TomlSection s) {
+    String host = s.string("host", "127.0.0.1");
+    int port = (int) s.integer("port", 8000, 0, 65535);
+    List<Secret> keys = new ArrayList<>();
+    for (String key : s.strings("api_keys")) {
+      Secret secret = Secret.ofNullable(key);
+      if (secret != null) keys.add(secret);
+    }
+    long maxBodyMb = s.integer("max_body_mb", 32, 1, 1024);
+    List<String> hosts = s.strings("allowed_hosts");
+    List<String> origins = s.strings("allowed_origins");
+    s.finish();
+    return new ServerConfig(host, port, List.copyOf(keys), maxBodyMb * 1024 * 1024, hosts, origins);
+  }
+
+  private static Path storage(TomlSection s, Path folder) {
+    String path = s.string("path", "data/kimi-proxy.db");
+    s.finish();
+    Path p = Path.of(path);
+    return p.isAbsolute() ? p : folder.resolve(p).normalize();
+  }
+
+  private static Map<String, ProviderConfig> providers(TomlSection section) {
+    Map<String, ProviderConfig> out = new LinkedHashMap<>();
+    for (String name : section.keys()) {
+      TomlSection p = section.section(name);
+      String typeName = p.string("type", "openai");
+      WireType type = WireType.parse(typeName);
+      if (type == null) throw p.error("type", "'" + typeName + "' is not a wire format (openai, gemini, anthropic)");
+      URI baseUrl = url(p, "base_url");
+      boolean keyless = !p.has("api_key");
+      String rawKey = p.rawString("api_key");
+      Matcher whole = rawKey == null ? null : WHOLE_VAR.matcher(rawKey.trim());
+      String keyEnv = whole != null && whole.matches() ? whole.group(1) : null;
+      Secret key = Secret.ofNullable(p.string("api_key", null));
+      long total = p.integer("timeout_s", Timeouts.defaultTotalSeconds(name, type), 1, 3600);
+      long connect = p.integer("connect_timeout_s", Math.min(10, total), 1, 3600);
+      long firstByte = p.integer("first_byte_timeout_s", total, 1, 3600);
+      long idle = p.integer("idle_timeout_s", Math.min(60, total), 1, 3600);
+      int maxConnections = (int) p.integer("max_connections", 64, 1, 4096);
+      Map<String, String> headers = p.stringMap("headers");
+      p.finish();
+      out.put(name, new ProviderConfig(name, type, baseUrl, key, keyEnv, keyless,
+          new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers));
+    }
+    return out;
+  }
+
+  private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers) {
+    Map<String, ModelConfig> out = new LinkedHashMap<>();
+    for (String alias : section.keys()) {
+      TomlSection m = section.section(alias);
+      String provider = m.requiredString("provider");
+      if (!providers.containsKey(provider)) {
+        throw m.error("provider", "'" + provider + "' is not a configured provider (known: " + String.join(", ", providers.keySet()) + ")");
+      }
+      String upstream = m.requiredString("model");
+      long maxContext = m.integer("max_context", 0, 0, 100_000_000);
+      double input = m.decimal("input_price", 0, 0);
+      double output = m.decimal("output_price", 0, 0);
+      double cached = m.decimal("cached_input_price", input, 0);
+      List<String> fallbacks = m.strings("fallbacks");
+      m.finish();
+      out.put(alias, new ModelConfig(alias, provider, upstream, maxContext, input, output, cached, fallbacks));
+    }
+    for (ModelConfig model : out.values()) {
+      for (String fallback : model.fallbacks()) {
+        if (!out.containsKey(fallback) || fallback.equals(model.alias())) {
+          throw section.section(model.alias()).error("fallbacks", "'" + fallback + "' is not another model alias");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static URI url(TomlSection s, String key) {
+    String value = s.requiredString(key);
+    try {
+      URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw s.error(key, "'" + value + "' is not an http(s) URL");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw s.error(key, "'" + value + "' is not a valid URL");
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.kimiproxy.core.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded SQLite database behind a Vert.x JDBC pool: every statement runs on the pool's
+ * worker threads, never on an event loop. WAL mode lets readers (the API) run beside the
+ * batched writer; the busy timeout absorbs the short write locks.
+ */
+public final class Database {
+  private static final Logger LOG = Logger.getLogger(Database.class.getName());
+  private static final int BUSY_TIMEOUT_MS = 5_000;
+
+  private final Pool pool;
+  private final Path file;
+
+  private Database(Pool pool, Path file) {
+    this.pool = pool;
+    this.file = file;
+  }
+
+  /** Opens (creating if needed) the database file and brings its schema up to date. */
+  public static Future<Database> open(Vertx vertx, Path file) {
+    return vertx.executeBlocking(() -> {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) Files.createDirectories(parent);
+      return file;
+    }, false).compose(path -> {
+      Pool pool = JDBCPool.pool(vertx, dataSource(path), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db"));
+      Database db = new Database(pool, path);
+      return db.migrate().map(db).onFailure(e -> pool.close());
+    });
+  }
+
+  static SQLiteDataSource dataSource(Path file) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    config.enforceForeignKeys(true);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    return ds;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private Future<Void> migrate() {
+    return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+        .execute()
+        .compose(v -> pool.query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version").execute())
+        .compose(rows -> {
+          int current = rows.iterator().next().getInteger("v");
+          Future<Void> chain = Future.succeededFuture();
+          for (Migrations.Migration m : Migrations.ALL) {
+            if (m.version() > current) {
+              chain = chain.compose(v -> pool.withTransaction(conn -> apply(conn, m)));
+            }
+          }
+          return chain;
+        });
+  }
+
+  private static Future<Void> apply(SqlConnection conn, Migrations.Migration migration) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String sql : migration.statements()) {
+      chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
+    }
+    return chain
+        .compose(v -> conn.preparedQuery("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")
+            .execute(Tuple.of(migration.version(), migration.description(), System.currentTimeMillis())))
+        .onSuccess(v -> LOG.info("database schema migrated to version " + migration.version() + " (" + migration.description() + ")"))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,25 @@
+package io.kimiproxy.core.db;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * A consistent copy of a live database with {@code VACUUM INTO}: SQLite reads one snapshot while
+ * the proxy keeps writing (WAL). Blocking; for the command line, never for an event loop.
+ */
+public final class SqliteBackup {
+  private SqliteBackup() {}
+
+  public static void copy(Path database, Path target) throws SQLException, java.io.IOException {
+    if (!Files.exists(database)) throw new java.io.FileNotFoundException("no database at " + database);
+    if (Files.exists(target)) throw new java.nio.file.FileAlreadyExistsException(target.toString());
+    try (Connection conn = Database.dataSource(database).getConnection();
+         PreparedStatement statement = conn.prepareStatement("VACUUM INTO ?")) {
+      statement.setString(1, target.toAbsolutePath().toString());
+      statement.execute();
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.kimiproxy.core.db;
+
+import io.kimiproxy.core.ledger.LedgerPage;
+import io.kimiproxy.core.ledger.LedgerStore;
+import io.kimiproxy.core.ledger.RequestQuery;
+import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.core.ledger.SessionSummary;
+import io.kimiproxy.core.ledger.UsageGroup;
+import io.kimiproxy.core.ledger.UsageGrouping;
+import io.kimiproxy.core.model.Usage;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ledger in SQLite: one row per request or attempt, and one folded row per session. */
+public final class SqliteLedgerStore implements LedgerStore {
+
+  private static final String REQUEST_COLUMNS = "id, parent_id, attempt, kind, ts, session_id, client, model_alias, "
+      + "provider, upstream_model, stream, status, error_type, error_code, error_message, prompt_tokens, "
+      + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context";
+
+  private static final String INSERT_REQUEST = "INSERT OR IGNORE INTO requests (" + REQUEST_COLUMNS
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  // The fill follows the latest request that measured a prompt; totals accumulate.
+  private static final String UPSERT_SESSION = """
+      INSERT INTO sessions (id, client, model_alias, provider, first_seen, last_seen, request_count, error_count,
+        prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill)
+      VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET
+        client = excluded.client,
+        model_alias = excluded.model_alias,
+        provider = COALESCE(excluded.provider, sessions.provider),
+        last_seen = MAX(sessions.last_seen, excluded.last_seen),
+        request_count = sessions.request_count + 1,
+        error_count = sessions.error_count + excluded.error_count,
+        prompt_tokens_total = sessions.prompt_tokens_total + excluded.prompt_tokens_total,
+        completion_tokens_total = sessions.completion_tokens_total + excluded.completion_tokens_total,
+        cost_total = sessions.cost_total + excluded.cost_total,
+        last_prompt_tokens = CASE WHEN excluded.last_prompt_tokens > 0 THEN excluded.last_prompt_tokens ELSE sessions.last_prompt_tokens END,
+        max_context = CASE WHEN excluded.max_context > 0 THEN excluded.max_context ELSE sessions.max_context END,
+        context_fill = CASE WHEN excluded.last_prompt_tokens > 0 THEN excluded.context_fill ELSE sessions.context_fill END
+      """;
+
+  private static final String SESSION_COLUMNS = "id, client, model_alias, provider, first_seen, last_seen, request_count, "
+      + "error_count, prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill";
+
+  private final Pool pool;
+
+  public SqliteLedgerStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<Void> append(List<RequestRecord> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture();
+    List<Tuple> requests = new ArrayList<>(rows.size());
+    List<Tuple> sessions = new ArrayList<>(rows.size());
+    for (RequestRecord r : rows) {
+      requests.add(requestTuple(r));
+      if (r.parentId() == null && r.sessionId() != null) sessions.add(sessionTuple(r));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
+        .compose(v -> sessions.isEmpty() ? Future.succeededFuture()
+            : conn.preparedQuery(UPSERT_SESSION).executeBatch(sessions))
+        .mapEmpty());
+  }
+
+  @Override
+  public Future<List<SessionSummary>> sessions(int limit) {
+    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions ORDER BY last_seen DESC LIMIT ?")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<SessionSummary> out = new ArrayList<>();
+          rows.forEach(row -> out.add(session(row)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<SessionSummary> session(String id) {
+    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ?")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : session(rows.iterator().next()));
+  }
+
+  @Override
+  public Future<LedgerPage> requests(RequestQuery query, long afterSeq, int limit) {
+    Tuple args = Tuple.tuple();
+    String where = where(query, args) + " AND seq > ?";
+    args.addValue(afterSeq).addValue(limit);
+    return pool.preparedQuery("SELECT seq, " + REQUEST_COLUMNS + " FROM requests WHERE " + where + " ORDER BY seq LIMIT ?")
+        .execute(args)
+        .map(rows -> {
+          List<RequestRecord> out = new ArrayList<>();
+          long last = afterSeq;
+          for (Row row : rows) {
+            out.add(request(row));
+            last = row.getLong("seq");
+          }
+          return new LedgerPage(out, last);
+        });
+  }
+
+  @Override
+  public Future<List<RequestRecord>> latestRequests(RequestQuery query, int limit) {
+    Tuple args = Tuple.tuple();
+    String where = where(query, args);
+    args.addValue(limit);
+    return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests WHERE " + where + " ORDER BY seq DESC LIMIT ?")
+        .execute(args)
+        .map(rows -> {
+          List<RequestRecord> out = new ArrayList<>();
+          rows.forEach(row -> out.add(request(row)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping) {
+    String key = switch (grouping) {
+      case MODEL -> "model_alias";
+      case PROVIDER -> "COALESCE(provider, '')";
+      case CLIENT -> "client";
+      case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
+    };
+    String sql = "SELECT " + key + " AS k,"
+        + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
+        + " SUM(CASE WHEN parent_id IS NULL AND status >= 400 THEN 1 ELSE 0 END) AS errors,"
+        + " SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, SUM(cached_tokens) AS ca,"
+        + " SUM(reasoning_tokens) AS r, SUM(cost_usd) AS cost, AVG(latency_ms) AS lat"
+        + " FROM requests WHERE ts >= ? AND ts < ? GROUP BY k ORDER BY k";
+    return pool.preparedQuery(sql).execute(Tuple.of(fromMs, toMs)).map(rows -> {
+      List<UsageGroup> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new UsageGroup(row.getString("k"), num(row, "requests"), num(row, "errors"), num(row, "p"),
+            num(row, "c"), num(row, "ca"), num(row, "r"), dbl(row, "cost"), dbl(row, "lat")));
+      }
+      return out;
+    });
+  }
+
+  private static String where(RequestQuery query, Tuple args) {
+    if (query.sessionId() != null) {
+      args.addValue(query.sessionId());
+      return "session_id = ?";
+    }
+    args.addValue(query.fromMs()).addValue(query.toMs());
+    return "ts >= ? AND ts < ?";
+  }
+
+  private static Tuple requestTuple(RequestRecord r) {
+    Usage u = r.usage();
+    return Tuple.tuple()
+        .addValue(r.id()).addValue(r.parentId()).addValue(r.attempt()).addValue(r.kind())
+        .addValue(r.timestampMs()).addValue(r.sessionId()).addValue(r.client()).addValue(r.modelAlias())
+        .addValue(r.provider()).addValue(r.upstreamModel()).addValue(r.stream() ? 1 : 0).addValue(r.status())
+        .addValue(r.errorType()).addValue(r.errorCode()).addValue(r.errorMessage())
+        .addValue(u.promptTokens()).addValue(u.completionTokens()).addValue(u.cachedTokens())
+        .addValue(u.reasoningTokens()).addValue(r.tokensEstimated() ? 1 : 0).addValue(r.costUsd())
+        .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext());
+  }
+
+  private static Tuple sessionTuple(RequestRecord r) {
+    long prompt = r.usage().promptTokens();
+    double fill = r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0;
+    return Tuple.tuple()
+        .addValue(r.sessionId()).addValue(r.client()).addValue(r.modelAlias()).addValue(r.provider())
+        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(r.failed() ? 1 : 0)
+        .addValue(prompt).addValue(r.usage().completionTokens()).addValue(r.costUsd())
+        .addValue(prompt).addValue(r.maxContext()).addValue(fill);
+  }
+
+  private static SessionSummary session(Row row) {
+    return new SessionSummary(row.getString("id"), row.getString("client"), row.getString("model_alias"),
+        row.getString("provider"), num(row, "first_seen"), num(row, "last_seen"), num(row, "request_count"),
+        num(row, "error_count"), num(row, "prompt_tokens_total"), num(row, "completion_tokens_total"),
+        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"));
+  }
+
+  private static RequestRecord request(Row row) {
+    Object ttfb = row.getValue("ttfb_ms");
+    return new RequestRecord(row.getString("id"), row.getString("parent_id"), (int) num(row, "attempt"),
+        row.getString("kind"), num(row, "ts"), row.getString("session_id"), row.getString("client"),
+        row.getString("model_alias"), row.getString("provider"), row.getString("upstream_model"),
+        num(row, "stream") != 0, (int) num(row, "status"), row.getString("error_type"),
+        row.getString("error_code"), row.getString("error_message"),
+        new Usage(num(row, "prompt_tokens"), num(row, "completion_tokens"), num(row, "cached_tokens"),
+            num(row, "reasoning_tokens")),
+        num(row, "tokens_estimated") != 0, dbl(row, "cost_usd"), num(row, "latency_ms"),
+        ttfb instanceof Number n ? n.longValue() : null, num(row, "max_context"));
+  }
+
+  private static long num(Row row, String column) {
+    return row.getValue(column) instanceof Number n ? n.longValue() : 0L;
+  }
+
+  private static double dbl(Row row, String column) {
+    return row.getValue(column) instanceof Number n ? n.doubleValue() : 0.0;
+  }
+}

@@ -1,0 +1,15 @@
+package io.kimiproxy.core.events;
+
+/** Names of the events the proxy publishes (WebSocket, logs): one place, so producers and the dashboard agree. */
+public final class EventNames {
+  public static final String INIT = "init";
+  public static final String REQUEST = "request";
+  public static final String SESSION_UPDATED = "session_updated";
+  public static final String CONTEXT_MAP = "context_map";
+  public static final String ALERT = "alert";
+  public static final String STREAMING_ERROR = "streaming_error";
+  public static final String PROVIDER_STATE = "provider_state";
+  public static final String MODEL_FALLBACK = "model_fallback";
+
+  private EventNames() {}
+}

@@ -1,0 +1,28 @@
+package io.kimiproxy.core.ledger;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The usage ledger's storage. Kept small and free of SQL dialect so that a server database can
+ * take SQLite's place for teams without touching the features that read and write it.
+ */
+public interface LedgerStore {
+
+  /** Appends rows and folds them into their sessions, atomically. */
+  Future<Void> append(List<RequestRecord> rows);
+
+  /** Sessions by most recent activity. */
+  Future<List<SessionSummary>> sessions(int limit);
+
+  /** One session, or null. */
+  Future<SessionSummary> session(String id);
+
+  /** Rows of a query in sequence order, after {@code afterSeq}. */
+  Future<LedgerPage> requests(RequestQuery query, long afterSeq, int limit);
+
+  /** Rows of a query, newest first. */
+  Future<List<RequestRecord>> latestRequests(RequestQuery query, int limit);
+
+  Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping);
+}

@@ -1,0 +1,58 @@
+package io.kimiproxy.core.ledger;
+
+import io.kimiproxy.core.model.Usage;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One row of the usage ledger: a request the proxy answered, or one attempt of it. Rows stay
+ * small: numbers and identifiers, never prompt text.
+ *
+ * @param parentId   null for the request the client sees; the request's id for an earlier attempt
+ * @param kind       "chat" for client requests; other kinds (summaries, agents) as features add them
+ * @param maxContext the model's context window, to derive the session's fill
+ */
+public record RequestRecord(
+    String id,
+    String parentId,
+    int attempt,
+    String kind,
+    long timestampMs,
+    String sessionId,
+    String client,
+    String modelAlias,
+    String provider,
+    String upstreamModel,
+    boolean stream,
+    int status,
+    String errorType,
+    String errorCode,
+    String errorMessage,
+    Usage usage,
+    boolean tokensEstimated,
+    double costUsd,
+    long latencyMs,
+    Long ttfbMs,
+    long maxContext) {
+
+  /** Column names of {@link #toJson()} and of the CSV export, in order. */
+  public static final java.util.List<String> FIELDS = java.util.List.of("id", "parent_id", "attempt", "kind", "ts",
+      "session", "client", "model", "provider", "upstream_model", "stream", "status", "error_type", "error_code",
+      "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd",
+      "latency_ms", "ttfb_ms");
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id).put("parent_id", parentId).put("attempt", attempt).put("kind", kind)
+        .put("ts", timestampMs).put("session", sessionId).put("client", client).put("model", modelAlias)
+        .put("provider", provider).put("upstream_model", upstreamModel).put("stream", stream)
+        .put("status", status).put("error_type", errorType).put("error_code", errorCode)
+        .put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens())
+        .put("cached_tokens", usage.cachedTokens()).put("reasoning_tokens", usage.reasoningTokens())
+        .put("tokens_estimated", tokensEstimated).put("cost_usd", costUsd)
+        .put("latency_ms", latencyMs).put("ttfb_ms", ttfbMs);
+  }
+
+  public boolean failed() {
+    return status >= 400;
+  }
+}

@@ -1,0 +1,42 @@
+package io.kimiproxy.core.ledger;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A conversation as the ledger sees it. {@code contextFill} is the last request's prompt tokens
+ * over the model's context window (not a running sum); totals are cumulative.
+ */
+public record SessionSummary(
+    String id,
+    String client,
+    String modelAlias,
+    String provider,
+    long firstSeenMs,
+    long lastSeenMs,
+    long requestCount,
+    long errorCount,
+    long promptTokensTotal,
+    long completionTokensTotal,
+    double costTotal,
+    long lastPromptTokens,
+    long maxContext,
+    double contextFill) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("client", client)
+        .put("model", modelAlias)
+        .put("provider", provider)
+        .put("first_seen", firstSeenMs)
+        .put("last_seen", lastSeenMs)
+        .put("requests", requestCount)
+        .put("errors", errorCount)
+        .put("prompt_tokens", promptTokensTotal)
+        .put("completion_tokens", completionTokensTotal)
+        .put("cost_usd", costTotal)
+        .put("last_prompt_tokens", lastPromptTokens)
+        .put("max_context", maxContext)
+        .put("context_fill", contextFill);
+  }
+}

@@ -1,0 +1,40 @@
+package io.kimiproxy.proxy.routing;
+
+import io.kimiproxy.config.ModelConfig;
+import io.kimiproxy.config.ProviderConfig;
+import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.core.error.ProxyError;
+import java.util.List;
+
+/**
+ * Turns the "model" a client sends into a {@link Route}: a configured alias first; else
+ * {@code <provider>/<upstream-model>} when the part before the first slash names a provider
+ * (so "openrouter/meta-llama/llama-3.3-70b" reaches OpenRouter with "meta-llama/llama-3.3-70b").
+ */
+public final class ModelResolver {
+  private final ProxyConfig config;
+
+  public ModelResolver(ProxyConfig config) {
+    this.config = config;
+  }
+
+  public Route resolve(String requested) {
+    ModelConfig alias = config.models().get(requested);
+    if (alias != null) {
+      return new Route(requested, alias, config.providers().get(alias.provider()));
+    }
+    int slash = requested.indexOf('/');
+    if (slash > 0 && slash < requested.length() - 1) {
+      ProviderConfig provider = config.providers().get(requested.substring(0, slash));
+      if (provider != null) {
+        String upstream = requested.substring(slash + 1);
+        return new Route(requested, new ModelConfig(requested, provider.name(), upstream, 0, 0, 0, 0, List.of()), provider);
+      }
+    }
+    List<String> aliases = List.copyOf(config.models().keySet());
+    throw ProxyError.notFound("model_not_found", "The model '" + requested + "' does not exist. Known aliases: "
+        + (aliases.isEmpty() ? "(none)" : String.join(", ", aliases))
+        + "; or use <provider>/<model> with a configured provider (" + String.join(", ", config.providers().keySet()) + ").");
+  }
+
+}

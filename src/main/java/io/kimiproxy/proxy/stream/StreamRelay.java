@@ -1,0 +1,189 @@
+package io.kimiproxy.proxy.stream;
+
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.proxy.upstream.UpstreamExchange;
+import io.kimiproxy.proxy.wire.Chunk;
+import io.kimiproxy.proxy.wire.ChunkSink;
+import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Moves one streamed answer from a provider to the client, event by event as it arrives.
+ *
+ * <ul>
+ *   <li>Backpressure: while the client's socket is full the provider's stream is paused.</li>
+ *   <li>A client that goes away cancels the provider's request.</li>
+ *   <li>Usage: the proxy always asks for it; the client sees exactly one usage chunk, at the end,
+ *       and only when it asked for one, whatever the provider's habit (on every chunk, on the
+ *       finish chunk, in a chunk of its own).</li>
+ *   <li>A failure after the stream began ends it with an SSE error event and {@code [DONE]}.</li>
+ * </ul>
+ */
+public final class StreamRelay implements ChunkSink {
+  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+  private static final int MAX_TEXT = 1 << 20;
+
+  private final HttpServerResponse client;
+  private final UpstreamExchange exchange;
+  private final StreamDecoder decoder;
+  private final boolean clientWantsUsage;
+  private final long requestStartNanos;
+  private final Promise<RelayOutcome> outcome = Promise.promise();
+  private final StringBuilder text = new StringBuilder();
+  private final SseParser parser = new SseParser(this::onEvent);
+  private JsonObject usage;
+  private JsonObject lastChunk;
+  private Long ttfbMs;
+  private boolean ended;
+
+  private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
+                      boolean clientWantsUsage, long requestStartNanos) {
+    this.client = client;
+    this.exchange = exchange;
+    this.decoder = decoder;
+    this.clientWantsUsage = clientWantsUsage;
+    this.requestStartNanos = requestStartNanos;
+  }
+
+  /** Starts relaying; the future completes when the stream has ended, however it ended. */
+  public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
+                                           boolean clientWantsUsage, long requestStartNanos) {
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, requestStartNanos);
+    relay.start();
+    return relay.outcome.future();
+  }
+
+  private void start() {
+    client.setStatusCode(200).setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    client.closeHandler(v -> {
+      if (!ended) {
+        ended = true;
+        exchange.cancel();
+        complete(null, true);
+      }
+    });
+    HttpClientResponse upstream = exchange.response();
+    upstream.handler(data -> {
+      exchange.touch();
+      parser.feed(data);
+      if (!ended && client.writeQueueFull()) {
+        upstream.pause();
+        client.drainHandler(v -> upstream.resume());
+      }
+    });
+    upstream.exceptionHandler(e -> fail(exchange.failure(e)));
+    upstream.endHandler(v -> {
+      exchange.finish();
+      parser.end();
+      if (!ended) decoder.onEnd(this);
+      if (!ended) done();
+    });
+    // Send the head now: the client knows the stream is on even before the first token.
+    client.writeHead();
+    upstream.resume();
+  }
+
+  private void onEvent(SseEvent event) {
+    if (!ended) decoder.onEvent(event, this);
+  }
+
+  @Override
+  public void chunk(Chunk chunk) {
+    if (ended) return;
+    JsonObject json = chunk.json();
+    Object reported = json.getValue("usage");
+    if (reported instanceof JsonObject u) {
+      usage = u;
+    }
+    boolean onlyUsage = json.getValue("choices") instanceof JsonArray choices && choices.isEmpty() && reported != null;
+    if (onlyUsage || json.getValue("choices") == null && reported != null) {
+      return; // the usage chunk is re-sent once at the end, if the client asked for it
+    }
+    if (json.containsKey("usage") && (reported != null || !clientWantsUsage)) {
+      // Usage travels in the final chunk only; "usage": null is OpenAI's own marker when it was asked for.
+      if (clientWantsUsage) json.putNull("usage"); else json.remove("usage");
+      chunk.changed();
+    }
+    lastChunk = json;
+    collectText(json);
+    write(Buffer.buffer("data: " + chunk.wire() + "\n\n"));
+  }
+
+  @Override
+  public void done() {
+    if (ended) return;
+    if (clientWantsUsage && usage != null) {
+      write(Buffer.buffer("data: " + usageChunk().encode() + "\n\n"));
+    }
+    ended = true;
+    exchange.finish();
+    client.end(DONE);
+    complete(null, false);
+  }
+
+  @Override
+  public void error(ProxyError error) {
+    fail(error);
+  }
+
+  private void fail(ProxyError error) {
+    if (ended) return;
+    ended = true;
+    exchange.cancel();
+    client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
+    client.end(DONE);
+    complete(error, false);
+  }
+
+  private void write(Buffer event) {
+    if (ttfbMs == null) ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+    client.write(event);
+  }
+
+  private JsonObject usageChunk() {
+    JsonObject last = lastChunk == null ? new JsonObject() : lastChunk;
+    JsonObject chunk = new JsonObject()
+        .put("id", last.getValue("id"))
+        .put("object", "chat.completion.chunk")
+        .put("created", last.getValue("created", System.currentTimeMillis() / 1000))
+        .put("model", last.getValue("model"));
+    if (last.containsKey("system_fingerprint")) chunk.put("system_fingerprint", last.getValue("system_fingerprint"));
+    return chunk.put("choices", new JsonArray()).put("usage", usage);
+  }
+
+  /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */
+  private void collectText(JsonObject json) {
+    if (text.length() > MAX_TEXT || !(json.getValue("choices") instanceof JsonArray choices)) return;
+    for (Object c : choices) {
+      if (!(c instanceof JsonObject choice) || !(choice.getValue("delta") instanceof JsonObject delta)) continue;
+      append(delta.getValue("content"));
+      append(delta.getValue("reasoning_content"));
+      append(delta.getValue("reasoning"));
+      if (delta.getValue("tool_calls") instanceof JsonArray calls) {
+        for (Object call : calls) {
+          if (call instanceof JsonObject tc && tc.getValue("function") instanceof JsonObject fn) {
+            append(fn.getValue("name"));
+            append(fn.getValue("arguments"));
+          }
+        }
+      }
+    }
+  }
+
+  private void append(Object value) {
+    if (value instanceof String s) text.append(s);
+  }
+
+  private void complete(ProxyError error, boolean clientClosed) {
+    outcome.tryComplete(new RelayOutcome(usage, text.toString(), ttfbMs, error, clientClosed));
+  }
+}

@@ -1,0 +1,80 @@
+package io.kimiproxy.proxy.upstream;
+
+import io.kimiproxy.config.ProviderConfig;
+import io.kimiproxy.proxy.wire.UpstreamCall;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All network I/O to providers goes through here: one keep-alive connection pool per provider
+ * (HTTP/2 through ALPN where the provider offers it), deadlines per call, cancellation.
+ */
+public final class UpstreamClient {
+  private final Vertx vertx;
+  private final Map<String, HttpClientAgent> clients = new ConcurrentHashMap<>();
+
+  public UpstreamClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * Sends a call; completes with the exchange once the response head has arrived (the body is
+   * then read by the caller, stream or whole). Fails with the timeout or connection error.
+   */
+  public Future<UpstreamExchange> send(ProviderConfig provider, UpstreamCall call) {
+    URI base = provider.baseUrl();
+    boolean ssl = "https".equals(base.getScheme());
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(base.getHost())
+        .setPort(base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80)
+        .setSsl(ssl)
+        .setURI(call.pathAndQuery())
+        .setHeaders(call.headers())
+        .setConnectTimeout(provider.timeouts().connectMs());
+    return client(provider).request(options).compose(request -> {
+      UpstreamExchange exchange = new UpstreamExchange(vertx, request, provider.timeouts(), provider.name());
+      return request.send(call.body())
+          .map(response -> {
+            response.pause(); // the reader resumes once its handlers are in place
+            exchange.responded(response);
+            return exchange;
+          })
+          .recover(e -> {
+            exchange.finish();
+            return Future.failedFuture(exchange.failure(e));
+          });
+    }, e -> Future.failedFuture(new UpstreamConnectFailure(provider.name(), e).asError()));
+  }
+
+  public Future<Void> close() {
+    return Future.all(clients.values().stream().map(HttpClientAgent::close).toList()).mapEmpty();
+  }
+
+  private HttpClientAgent client(ProviderConfig provider) {
+    return clients.computeIfAbsent(provider.name(), name -> {
+      boolean ssl = "https".equals(provider.baseUrl().getScheme());
+      HttpClientOptions options = new HttpClientOptions()
+          .setKeepAlive(true)
+          .setKeepAliveTimeout(60)
+          .setConnectTimeout((int) provider.timeouts().connectMs())
+          .setDecompressionSupported(true)
+          .setTcpNoDelay(true)
+          .setName("upstream-" + name);
+      if (ssl) {
+        options.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2);
+      }
+      PoolOptions pool = new PoolOptions().setHttp1MaxSize(provider.maxConnections()).setHttp2MaxSize(4);
+      return vertx.createHttpClient(options, pool);
+    });
+  }
+}

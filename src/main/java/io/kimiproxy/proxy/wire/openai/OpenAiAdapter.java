@@ -1,0 +1,65 @@
+package io.kimiproxy.proxy.wire.openai;
+
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.UpstreamCall;
+import io.kimiproxy.proxy.wire.WireAdapter;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+
+/**
+ * The OpenAI Chat Completions wire format, spoken natively by most providers: the client's body
+ * goes out with only the model id (and the usage request for streams) changed.
+ */
+public final class OpenAiAdapter implements WireAdapter {
+
+  @Override
+  public UpstreamCall toUpstream(ChatRequest request, Route route) {
+    // A shallow copy: top-level keys change, the (possibly huge) messages are shared, not copied.
+    JsonObject body = new JsonObject(new LinkedHashMap<>(request.body().getMap()));
+    body.put("model", route.upstreamModel());
+    if (request.stream()) {
+      JsonObject options = request.body().getValue("stream_options") instanceof JsonObject o
+          ? o.copy() : new JsonObject();
+      body.put("stream_options", options.put("include_usage", true));
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json")
+        .add("Accept", request.stream() ? "text/event-stream" : "application/json");
+    if (route.provider().apiKey() != null) {
+      headers.add("Authorization", "Bearer " + route.provider().apiKey().reveal());
+    }
+    route.provider().headers().forEach(headers::add);
+    String base = route.provider().baseUrl().getRawPath();
+    return new UpstreamCall((base == null ? "" : base) + "/chat/completions", headers, body.toBuffer(), request.stream());
+  }
+
+  @Override
+  public NonStreamReply fromUpstream(Buffer body, Route route) {
+    Buffer trimmed = trimLeadingWhitespace(body);
+    JsonObject json;
+    try {
+      json = trimmed.toJsonObject();
+    } catch (RuntimeException e) {
+      throw ProxyError.badUpstreamResponse(route.provider().name(), "the answer is not a JSON object");
+    }
+    return new NonStreamReply(trimmed, OpenAiChunks.usageOf(json), json);
+  }
+
+  @Override
+  public StreamDecoder newStreamDecoder(ChatRequest request, Route route) {
+    return new OpenAiStreamDecoder(route.provider().name());
+  }
+
+  /** Some providers send whitespace keep-alives before a non-streaming JSON body. */
+  static Buffer trimLeadingWhitespace(Buffer body) {
+    int i = 0;
+    while (i < body.length() && Character.isWhitespace(body.getByte(i))) i++;
+    return i == 0 ? body : body.slice(i, body.length());
+  }
+}
