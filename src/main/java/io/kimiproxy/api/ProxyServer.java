@@ -16,7 +16,7 @@ import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
-import io.kimiproxy.proxy.wire.WireAdapters;
+import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;

@@ -18,7 +18,7 @@ import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.WireAdapter;
-import io.kimiproxy.proxy.wire.WireAdapters;
+import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,8 @@
 package io.kimiproxy.proxy.stream;
 
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.proxy.sse.SseEvent;
+import io.kimiproxy.proxy.sse.SseParser;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.Chunk;
 import io.kimiproxy.proxy.wire.ChunkSink;

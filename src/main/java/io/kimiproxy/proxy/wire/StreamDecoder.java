@@ -1,6 +1,6 @@
 package io.kimiproxy.proxy.wire;
 
-import io.kimiproxy.proxy.stream.SseEvent;
+import io.kimiproxy.proxy.sse.SseEvent;
 
 /**
  * Turns one provider stream into OpenAI chunks. One instance per request: it may keep state

@@ -1,7 +1,7 @@
 package io.kimiproxy.proxy.wire.openai;
 
 import io.kimiproxy.core.error.ProxyError;
-import io.kimiproxy.proxy.stream.SseEvent;
+import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.wire.Chunk;
 import io.kimiproxy.proxy.wire.ChunkSink;
 import io.kimiproxy.proxy.wire.ErrorBodies;

@@ -1,4 +1,4 @@
-package io.kimiproxy.proxy.stream;
+package io.kimiproxy.proxy.sse;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

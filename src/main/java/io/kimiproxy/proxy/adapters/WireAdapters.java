@@ -1,7 +1,8 @@
-package io.kimiproxy.proxy.wire;
+package io.kimiproxy.proxy.adapters;
 
 import io.kimiproxy.config.WireType;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.wire.openai.OpenAiAdapter;
 import java.util.EnumMap;
 import java.util.Map;

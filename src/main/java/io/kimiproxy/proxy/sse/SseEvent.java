@@ -1,4 +1,4 @@
-package io.kimiproxy.proxy.stream;
+package io.kimiproxy.proxy.sse;
 
 /**
  * One server-sent event: its {@code event:} name (null when absent) and its {@code data:} lines

@@ -1,0 +1,168 @@
+package io.kimiproxy.testing;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.kimiproxy.api.ProxyServer;
+import io.kimiproxy.config.ConfigLoader;
+import io.kimiproxy.config.ProxyConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real proxy, in-process, on a random port, with a real SQLite file in a temporary folder and
+ * a WireMock server as every provider's upstream. Tests talk to it over real HTTP.
+ *
+ * <p>The config's text may use {@code {{UPSTREAM}}} for the WireMock base URL (e.g.
+ * {@code base_url = "{{UPSTREAM}}/v1"}); {@code [server]} and {@code [storage]} are filled in.
+ */
+public final class TestProxy implements AutoCloseable {
+  public static final String KEY = "sk-test-provider-key-0123456789abcdef";
+
+  private final Vertx vertx;
+  private final WireMockServer upstream;
+  private final ProxyServer server;
+  private final Path folder;
+  private final ProxyConfig config;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestProxy(Vertx vertx, WireMockServer upstream, ProxyServer server, Path folder, ProxyConfig config) {
+    this.vertx = vertx;
+    this.upstream = upstream;
+    this.server = server;
+    this.folder = folder;
+    this.config = config;
+  }
+
+  /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
+  public static TestProxy start() {
+    return start("""
+        [providers.test]
+        base_url = "{{UPSTREAM}}/v1"
+        api_key = "${TEST_KEY}"
+        timeout_s = 10
+
+        [models."test/model"]
+        provider = "test"
+        model = "upstream-model"
+        max_context = 1000
+        input_price = 2.0
+        output_price = 4.0
+        """);
+  }
+
+  public static TestProxy start(String providersAndModels) {
+    return start(providersAndModels, "");
+  }
+
+  /** @param serverExtra extra lines for the [server] table (api_keys, allowed_hosts...) */
+  public static TestProxy start(String providersAndModels, String serverExtra) {
+    WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+        .asynchronousResponseEnabled(true).containerThreads(32));
+    upstream.start();
+    try {
+      Path folder = Files.createTempDirectory("kimi-proxy-test");
+      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n\n"
+          + providersAndModels.replace("{{UPSTREAM}}", upstream.baseUrl());
+      Path file = folder.resolve("config.toml");
+      Files.writeString(file, text);
+      ProxyConfig config = ConfigLoader.load(file, Map.of("TEST_KEY", KEY));
+      Vertx vertx = Vertx.vertx();
+      ProxyServer server = await(ProxyServer.start(vertx, config));
+      return new TestProxy(vertx, upstream, server, folder, config);
+    } catch (IOException e) {
+      upstream.stop();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public WireMockServer upstream() {
+    return upstream;
+  }
+
+  public ProxyServer server() {
+    return server;
+  }
+
+  public ProxyConfig config() {
+    return config;
+  }
+
+  public Path folder() {
+    return folder;
+  }
+
+  public Path databaseFile() {
+    return config.databaseFile();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  public HttpResponse<String> post(String path, String json) {
+    return send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A minimal chat body for "test/model". */
+  public static String chat(boolean stream) {
+    return "{\"model\":\"test/model\",\"stream\":" + stream
+        + ",\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(server.close());
+    } finally {
+      await(vertx.close());
+      upstream.stop();
+    }
+  }
+}
