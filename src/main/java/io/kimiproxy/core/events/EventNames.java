@@ -10,6 +10,11 @@ public final class EventNames {
   public static final String STREAMING_ERROR = "streaming_error";
   public static final String PROVIDER_STATE = "provider_state";
   public static final String MODEL_FALLBACK = "model_fallback";
+  public static final String PHASE_CHANGED = "phase_changed";
+  public static final String SANITIZER = "sanitizer";
+  public static final String COMPACTION = "compaction";
+  public static final String RATE_LIMIT = "rate_limit";
+  public static final String QUOTA = "quota";
 
   private EventNames() {}
 }
