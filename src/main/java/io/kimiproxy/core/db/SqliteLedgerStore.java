@@ -63,7 +63,7 @@ public final class SqliteLedgerStore implements LedgerStore {
       requests.add(requestTuple(r));
       if (r.parentId() == null && r.sessionId() != null) sessions.add(sessionTuple(r));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
+    return Database.inTransaction(pool, conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
         .compose(v -> sessions.isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(UPSERT_SESSION).executeBatch(sessions))
         .mapEmpty());
