@@ -131,7 +131,7 @@ class ScriptsIT {
     assertEquals(0, backup.exit(), backup.toString());
     Path copy = Path.of(backup.out().trim());
     assertEquals(backups, copy.getParent());
-    assertTrue(copy.getFileName().toString().matches("kimi-proxy-\\d{8}-\\d{6}\\.db"), copy.toString());
+    assertTrue(copy.getFileName().toString().matches("kimi-proxy-\\d{8}-\\d{6}-\\d{3}\\.db"), copy.toString());
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + copy);
          Statement sql = db.createStatement()) {
       try (ResultSet rows = sql.executeQuery("SELECT MAX(version) FROM schema_version")) {
