@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kimiproxy.testing.AnthropicGolden;
 import io.kimiproxy.testing.Fixtures;
+import io.kimiproxy.testing.ProxyPerClass;
 import io.kimiproxy.testing.StrictStreamChecker;
-import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -21,10 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,22 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * client sees it, compared with what the recording says; and what the ledger made of it.
  */
 class AnthropicGoldenTest {
-  private static TestProxy proxy;
-
-  @BeforeAll
-  static void start() {
-    proxy = TestProxy.start(AnthropicGolden.CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    proxy.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    proxy.upstream().resetAll();
-  }
+  @RegisterExtension
+  static final ProxyPerClass PROXY = new ProxyPerClass(AnthropicGolden.CONFIG);
 
   static Stream<Arguments> streams() {
     return Stream.of("stream-text-basic.sse", "stream-stop-sequence.sse",
@@ -73,15 +57,15 @@ class AnthropicGoldenTest {
 
   /** Stubs Anthropic's answer, then sends a one-line chat with the given extra fields. */
   private static HttpResponse<String> ask(ResponseDefinitionBuilder upstreamAnswer, JsonObject fields, String session) {
-    proxy.upstream().stubFor(post(urlEqualTo("/v1/messages")).willReturn(upstreamAnswer));
+    PROXY.get().upstream().stubFor(post(urlEqualTo("/v1/messages")).willReturn(upstreamAnswer));
     String body = fields.copy().put("model", AnthropicGolden.ALIAS)
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))).encode();
-    return proxy.send(proxy.request("/v1/chat/completions").header("Content-Type", "application/json")
+    return PROXY.get().send(PROXY.get().request("/v1/chat/completions").header("Content-Type", "application/json")
         .header("X-Session-Id", session).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   private static JsonObject ledgerRow(String session) {
-    return new JsonObject(proxy.get("/api/sessions/" + session).body()).getJsonArray("requests").getJsonObject(0);
+    return new JsonObject(PROXY.get().get("/api/sessions/" + session).body()).getJsonArray("requests").getJsonObject(0);
   }
 
   @ParameterizedTest(name = "{0}, include_usage={1}")
@@ -197,7 +181,7 @@ class AnthropicGoldenTest {
     String session = "golden-" + UUID.randomUUID();
     ask(aResponse().withHeader("Content-Type", "application/json")
         .withBody(Fixtures.bytes("anthropic/nonstream-cache-read-usage.json")), session);
-    JsonObject summary = new JsonObject(proxy.get("/api/sessions").body()).getJsonArray("data").stream()
+    JsonObject summary = new JsonObject(PROXY.get().get("/api/sessions").body()).getJsonArray("data").stream()
         .map(JsonObject.class::cast).filter(s -> session.equals(s.getString("id"))).findFirst().orElseThrow();
     assertEquals(4L + 1163L, summary.getLong("prompt_tokens"));
     assertEquals(202L, summary.getLong("completion_tokens"));
