@@ -161,6 +161,6 @@ final class AnthropicRequestMapper {
   }
 
   private static long budget(JsonObject thinking) {
-    return thinking != null && thinking.getValue("budget_tokens") instanceof Number n ? n.longValue() : 0;
+    return enabled(thinking) && thinking.getValue("budget_tokens") instanceof Number n ? n.longValue() : 0;
   }
 }

@@ -162,7 +162,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
       usage = usage == null ? AnthropicUsage.from(u) : usage.updatedBy(u);
     }
     JsonObject delta = json.getValue("delta") instanceof JsonObject d ? d : new JsonObject();
-    if (delta.containsKey("stop_reason") && delta.getValue("stop_reason") != null) {
+    if (delta.getValue("stop_reason") != null) {
       finishReason = AnthropicResponseMapper.finishReason(delta.getValue("stop_reason"));
       sink.chunk(chunk(new JsonObject(), finishReason));
     }

@@ -230,6 +230,16 @@ class AnthropicRequestMapperTest {
   }
 
   @Test
+  void should_keep_sampling_and_the_plain_default_when_the_client_turns_thinking_off() {
+    JsonObject out = map("""
+        {"model":"a/b","thinking":{"type":"disabled","budget_tokens":5000},"temperature":0.3,
+         "messages":[{"role":"user","content":"Hi"}]}""");
+    assertEquals("disabled", out.getJsonObject("thinking").getString("type"));
+    assertEquals(0.3, out.getDouble("temperature"));
+    assertEquals(AnthropicRequestMapper.DEFAULT_MAX_TOKENS, out.getLong("max_tokens"));
+  }
+
+  @Test
   void should_not_think_when_the_tool_choice_forces_a_call() {
     JsonObject out = map("""
         {"model":"a/b","reasoning_effort":"low","tool_choice":"required","messages":[{"role":"user","content":"Hi"}],
