@@ -3,6 +3,7 @@ package io.kimiproxy.proxy.adapters;
 import io.kimiproxy.config.WireType;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.proxy.wire.WireAdapter;
+import io.kimiproxy.proxy.wire.gemini.GeminiAdapter;
 import io.kimiproxy.proxy.wire.openai.OpenAiAdapter;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ public final class WireAdapters {
 
   public WireAdapters() {
     adapters.put(WireType.OPENAI, new OpenAiAdapter());
+    adapters.put(WireType.GEMINI, new GeminiAdapter());
   }
 
   public WireAdapter forType(WireType type) {
