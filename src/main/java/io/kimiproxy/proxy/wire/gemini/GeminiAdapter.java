@@ -24,8 +24,11 @@ public final class GeminiAdapter implements WireAdapter {
    * only plain model names pass: no "..", no "?", no extra path segments (a segment starts with a letter or digit).
    */
   private static final Pattern MODEL = Pattern.compile("((models|tunedModels)/)?[A-Za-z0-9][A-Za-z0-9._-]*");
-  /** Gemini 1.x and 2.x accept a replayed function call without its thought signature; later models do not. */
-  private static final Pattern UNSIGNED_OK = Pattern.compile("(models/)?gemini-[12][.-].*");
+  /**
+   * Gemini models after 2.x (gemini-3-*, and the -latest aliases that point at them) reject a
+   * replayed function call without its thought signature; 1.x, 2.x, Gemma and tuned models do not check.
+   */
+  private static final Pattern CHECKS_SIGNATURES = Pattern.compile("(models/)?gemini-(?![12][.-]).*");
 
   @Override
   public UpstreamCall toUpstream(ChatRequest request, Route route) {
@@ -42,7 +45,7 @@ public final class GeminiAdapter implements WireAdapter {
         .add("Accept", request.stream() ? "text/event-stream" : "application/json");
     if (route.provider().apiKey() != null) headers.add("x-goog-api-key", route.provider().apiKey().reveal());
     route.provider().headers().forEach(headers::add);
-    JsonObject body = GeminiRequestMapper.toGenerateContent(request.body(), !UNSIGNED_OK.matcher(model).matches());
+    JsonObject body = GeminiRequestMapper.toGenerateContent(request.body(), CHECKS_SIGNATURES.matcher(model).matches());
     return new UpstreamCall(path, headers, body.toBuffer(), request.stream());
   }
 
