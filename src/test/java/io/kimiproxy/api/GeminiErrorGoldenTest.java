@@ -47,7 +47,7 @@ class GeminiErrorGoldenTest extends GeminiProxyHarness {
     assertKeyNeverInUrl();
 
     JsonObject session = new JsonObject(proxy.get("/api/sessions").body()).getJsonArray("data").getJsonObject(0);
-    assertEquals(1, session.getInteger("errors"));
+    assertEquals(1, session.getInteger("error_count"));
     JsonObject row = new JsonObject(proxy.get("/api/sessions/" + session.getString("id")).body())
         .getJsonArray("requests").getJsonObject(0);
     assertEquals(status, row.getInteger("status"));

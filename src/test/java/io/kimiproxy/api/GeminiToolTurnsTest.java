@@ -67,7 +67,7 @@ class GeminiToolTurnsTest extends GeminiProxyHarness {
     assertKeyNeverInUrl();
 
     JsonObject session = new JsonObject(proxy.get("/api/sessions").body()).getJsonArray("data").getJsonObject(0);
-    assertEquals(2, session.getInteger("requests"));
+    assertEquals(2, session.getInteger("request_count"));
     assertEquals(42 + 58, session.getInteger("prompt_tokens"));
     assertEquals(9 + 9, session.getInteger("completion_tokens"));
     assertEquals((100 * 0.30 + 18 * 2.50) / 1e6, session.getDouble("cost_usd"), 1e-12);
