@@ -100,6 +100,6 @@ class ClientDisconnectTest {
 
   private JsonArray requestsOf(String session) {
     if (proxy.get("/api/sessions/" + session).statusCode() == 404) return new JsonArray();
-    return Ledger.session(proxy, session).getJsonArray("requests");
+    return Ledger.session(proxy, session).getJsonArray("rows");
   }
 }

@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 public final class Ledger {
   private Ledger() {}
 
-  /** GET /api/sessions/{id}: the session with its requests, newest first. */
+  /** GET /api/sessions/{id}: the session with its rows, newest first. */
   public static JsonObject session(TestProxy proxy, String id) {
     HttpResponse<String> response = proxy.get("/api/sessions/" + id);
     assertEquals(200, response.statusCode(), response.body());
@@ -24,7 +24,7 @@ public final class Ledger {
   /** The ledger row of a chat response (named by its X-Request-Id header). */
   public static JsonObject rowOf(TestProxy proxy, HttpResponse<?> chat) {
     String id = chat.headers().firstValue("X-Request-Id").orElseThrow();
-    return sessionOf(proxy, chat).getJsonArray("requests").stream()
+    return sessionOf(proxy, chat).getJsonArray("rows").stream()
         .map(JsonObject.class::cast)
         .filter(row -> id.equals(row.getString("id")))
         .findFirst()

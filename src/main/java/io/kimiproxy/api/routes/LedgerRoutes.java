@@ -57,10 +57,11 @@ public final class LedgerRoutes {
     });
   }
 
+  /** The summary's "requests" is its count (as in the list), so the rows go under "rows". */
   private static JsonObject withRequests(SessionSummary summary, java.util.List<RequestRecord> rows) {
-    JsonArray requests = new JsonArray();
-    rows.forEach(r -> requests.add(r.toJson()));
-    return summary.toJson().put("requests", requests);
+    JsonArray list = new JsonArray();
+    rows.forEach(r -> list.add(r.toJson()));
+    return summary.toJson().put("rows", list);
   }
 
   private Future<JsonObject> usage(RoutingContext ctx) {
