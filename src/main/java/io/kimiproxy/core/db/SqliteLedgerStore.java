@@ -127,17 +127,19 @@ public final class SqliteLedgerStore implements LedgerStore {
       case CLIENT -> "client";
       case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
     };
+    // A computed REAL reaches Vert.x as JDBC FLOAT and is decoded as a 32-bit float (a sum of costs
+    // would drift in the 8th digit), so the cost sum travels as text with every digit of the double.
     String sql = "SELECT " + key + " AS k,"
         + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
         + " SUM(CASE WHEN parent_id IS NULL AND status >= 400 THEN 1 ELSE 0 END) AS errors,"
         + " SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, SUM(cached_tokens) AS ca,"
-        + " SUM(reasoning_tokens) AS r, SUM(cost_usd) AS cost, AVG(latency_ms) AS lat"
+        + " SUM(reasoning_tokens) AS r, printf('%.17g', SUM(cost_usd)) AS cost, AVG(latency_ms) AS lat"
         + " FROM requests WHERE ts >= ? AND ts < ? GROUP BY k ORDER BY k";
     return pool.preparedQuery(sql).execute(Tuple.of(fromMs, toMs)).map(rows -> {
       List<UsageGroup> out = new ArrayList<>();
       for (Row row : rows) {
         out.add(new UsageGroup(row.getString("k"), num(row, "requests"), num(row, "errors"), num(row, "p"),
-            num(row, "c"), num(row, "ca"), num(row, "r"), dbl(row, "cost"), dbl(row, "lat")));
+            num(row, "c"), num(row, "ca"), num(row, "r"), Double.parseDouble(row.getString("cost")), dbl(row, "lat")));
       }
       return out;
     });
