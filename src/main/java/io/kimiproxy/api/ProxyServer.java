@@ -50,13 +50,16 @@ public final class ProxyServer {
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    return Database.open(vertx, config.databaseFile()).compose(database -> {
+    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    return vertx.executeBlocking(tokens::preload, false)
+        .compose(loaded -> Database.open(vertx, config.databaseFile())).compose(database -> {
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+          tokens, ledger, EventSink.NONE, scrubber);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
           () -> routes(vertx, config, chat, store, ledger));
       return vertx.deployVerticle(verticle)

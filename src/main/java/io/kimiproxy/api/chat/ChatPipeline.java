@@ -127,7 +127,7 @@ public final class ChatPipeline {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
     return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
-            x.request.includeUsage(), x.startNanos)
+            x.request.includeUsage(), x.startNanos, scrubber)
         .map(outcome -> {
           x.ttfbMs = outcome.ttfbMs();
           settleUsage(x, outcome.usage(), outcome::completionText);

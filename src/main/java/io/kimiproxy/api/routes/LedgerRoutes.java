@@ -58,9 +58,9 @@ public final class LedgerRoutes {
   }
 
   private static JsonObject withRequests(SessionSummary summary, java.util.List<RequestRecord> rows) {
-    JsonArray requests = new JsonArray();
-    rows.forEach(r -> requests.add(r.toJson()));
-    return summary.toJson().put("requests", requests);
+    JsonArray list = new JsonArray();
+    rows.forEach(r -> list.add(r.toJson()));
+    return summary.toJson().put("requests", list);
   }
 
   private Future<JsonObject> usage(RoutingContext ctx) {

@@ -127,6 +127,8 @@ public final class SqliteLedgerStore implements LedgerStore {
       case CLIENT -> "client";
       case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
     };
+    // A computed REAL reaches Vert.x as JDBC FLOAT and is decoded as a 32-bit float (a sum of costs
+    // would drift in the 8th digit), so the cost sum travels as text with every digit of the double.
     String sql = "SELECT " + key + " AS k,"
         + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
         + " SUM(CASE WHEN parent_id IS NULL AND status >= 400 THEN 1 ELSE 0 END) AS errors,"
