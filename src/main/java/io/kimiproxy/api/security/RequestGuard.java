@@ -5,6 +5,7 @@ import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.util.Secret;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +34,9 @@ public final class RequestGuard implements Handler<RoutingContext> {
   /** The subprotocol the server selects, so the browser accepts the handshake that carried the key. */
   public static final String WEBSOCKET_PROTOCOL = "kimi-proxy";
   private static final String KEY_PROTOCOL_PREFIX = "kimi-key.";
-  private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/", "/index.html", "/app.js", "/app.css");
+  private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/");
+  /** The dashboard's files (static/): code and styles, no data. */
+  private static final Pattern PAGE_FILE = Pattern.compile("/[A-Za-z0-9_-]+\\.(html|js|css)");
 
   private final ServerConfig server;
 
@@ -56,7 +59,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
           + "' are not allowed: add the origin to server.allowed_origins to permit it."));
       return;
     }
-    if (server.authRequired() && !PUBLIC_PATHS.contains(request.path()) && !authorized(request)) {
+    if (server.authRequired() && !isPublic(request) && !authorized(request)) {
       reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
       return;
     }
@@ -75,6 +78,11 @@ public final class RequestGuard implements Handler<RoutingContext> {
     String own = authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
     if (origin.equalsIgnoreCase("http://" + own) || origin.equalsIgnoreCase("https://" + own)) return true;
     return server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin));
+  }
+
+  private static boolean isPublic(HttpServerRequest request) {
+    String path = request.path();
+    return PUBLIC_PATHS.contains(path) || request.method() == HttpMethod.GET && PAGE_FILE.matcher(path).matches();
   }
 
   private boolean authorized(HttpServerRequest request) {
