@@ -3,11 +3,14 @@ import {
   renderAlerts, renderContextMap, renderGauge, renderHeader, renderProviders, renderRequests,
   renderSessions, renderTimeline, renderTools,
 } from './render.js';
+import { api, clientKey, download, noRoute, onUnauthorized, useKey } from './http.js';
+import { liveFeed } from './feed.js';
+import { Timeline } from './timeline.js';
 
 const MAX_ROWS = 100;
-const MINUTE = 60000;
+const MAX_SESSIONS = 200;
+const DAY = 86400000;
 const WINDOW_MINUTES = 90;
-const KEY_STORE = 'kimi-proxy.key';
 const THEME_STORE = 'kimi-proxy.theme';
 
 const state = {
@@ -20,13 +23,11 @@ const state = {
   requestIds: new Set(),
   providers: new Map(),
   usage: { today: zeroUsage(), month: zeroUsage() },
-  timeline: { by: 'model', buckets: new Map(), colors: new Map() },
+  timeline: new Timeline(WINDOW_MINUTES),
   contextMap: null,
   alerts: [],
   sanitizer: { loaded: false, available: false, stats: null, busy: false },
   compaction: { available: null, result: null, message: '', busy: false },
-  heartbeatMs: 15000,
-  timelineView,
 };
 
 function zeroUsage() {
@@ -58,28 +59,9 @@ function flush() {
   dirty.clear();
 }
 
-// ---------------------------------------------------------------- HTTP
-
-let key = localStorage.getItem(KEY_STORE) || '';
-
-async function api(path, options = {}) {
-  const headers = { ...(options.headers || {}) };
-  if (key) headers.Authorization = `Bearer ${key}`;
-  const response = await fetch(path, { ...options, headers });
-  if (response.status === 401) needKey();
-  let body = null;
-  const json = (response.headers.get('Content-Type') || '').includes('json');
-  if (json && !options.raw) body = await response.json().catch(() => null);
-  return { status: response.status, body, response };
-}
-
-// The proxy's own 404 for a path it has no route for: the feature is not in this build (yet).
-const noRoute = (r) => r.status === 404 && r.body && r.body.error && r.body.error.code === 'not_found';
-
 // Stop retrying until the user gives a key: every attempt would be refused the same way.
 function needKey() {
-  held = true;
-  clearTimeout(retryTimer);
+  feed.hold();
   state.connection = 'key';
   document.getElementById('key-banner').hidden = false;
   mark('header');
@@ -87,47 +69,15 @@ function needKey() {
 
 // ---------------------------------------------------------------- the live feed
 
-let socket = null;
-let attempt = 0;
-let held = false; // the test hook (or a missing key) keeps the feed closed
-let retryTimer = 0;
-let watchdog = 0;
-
-function b64url(text) {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function connect() {
-  clearTimeout(retryTimer);
-  if (held || (socket && socket.readyState <= WebSocket.OPEN)) return;
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-  // Browsers cannot set Authorization on a WebSocket: the key travels as a subprotocol.
-  const ws = key ? new WebSocket(url, ['kimi-proxy', `kimi-key.${b64url(key)}`]) : new WebSocket(url);
-  socket = ws;
-  let opened = false;
-  ws.onopen = () => { opened = true; };
-  ws.onmessage = (e) => {
-    resetWatchdog();
-    handle(JSON.parse(e.data));
-  };
-  ws.onclose = () => {
-    clearTimeout(watchdog);
-    if (socket === ws) socket = null;
-    if (held) return;
+const feed = liveFeed({
+  key: clientKey,
+  onMessage: handle,
+  onLost(opened) {
     state.connection = 'offline';
     mark('header');
     if (!opened) api('/api/sessions?limit=1').catch(() => {}); // tells a refused key from a proxy that is down
-    // Exponential backoff with jitter: 0.5 s, 1 s, 2 s ... up to 15 s.
-    const delay = Math.min(15000, 500 * 2 ** attempt++) * (0.8 + Math.random() * 0.4);
-    retryTimer = setTimeout(connect, delay);
-  };
-}
-
-// No message (not even a heartbeat) for two and a half heartbeats: the server or the network is gone.
-function resetWatchdog() {
-  clearTimeout(watchdog);
-  watchdog = setTimeout(() => socket && socket.close(), state.heartbeatMs * 2.5);
-}
+  },
+});
 
 function handle(message) {
   const { type, data, ts } = message;
@@ -153,10 +103,8 @@ function handle(message) {
 
 function onInit(data) {
   state.inits++;
-  attempt = 0;
   state.connection = 'live';
-  state.heartbeatMs = (data.server && data.server.heartbeat_ms) || 15000;
-  resetWatchdog();
+  feed.synced(data.server && data.server.heartbeat_ms);
   state.sessions = new Map((data.sessions || []).map((s) => [s.id, s]));
   state.requests = (data.requests || []).slice(0, MAX_ROWS);
   state.requestIds = new Set(state.requests.map((r) => r.id));
@@ -173,11 +121,28 @@ function onInit(data) {
   mark('header', 'sessions', 'gauge', 'requests', 'providers', 'tools', 'cmap');
 }
 
+function startOfDay(ts) {
+  const d = new Date(ts);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+function startOfMonth(ts) {
+  const d = new Date(startOfDay(ts));
+  d.setDate(1);
+  return d.getTime();
+}
+
 function onRequest(row) {
   if (state.requestIds.has(row.id)) return; // already in the snapshot this event raced with
   state.requestIds.add(row.id);
   state.requests.unshift(row);
   if (state.requests.length > MAX_ROWS) state.requestIds.delete(state.requests.pop().id);
+  // A page left open over midnight (or into a new month) starts the new period from zero. The
+  // periods begin where the proxy's clock says (its time zone): only a whole day later is "next".
+  const { today, month } = state.usage;
+  if (today.from && row.ts >= today.from + DAY) state.usage.today = { ...zeroUsage(), from: startOfDay(row.ts) };
+  if (month.from && row.ts >= startOfMonth(month.from + 32 * DAY)) state.usage.month = { ...zeroUsage(), from: startOfMonth(row.ts) };
   for (const period of [state.usage.today, state.usage.month]) {
     if (row.parent_id == null) period.requests += 1;
     period.prompt_tokens += row.prompt_tokens || 0;
@@ -188,6 +153,13 @@ function onRequest(row) {
   if (row.session && row.parent_id == null) countInSession(row);
   if (row.session && row.session === state.selected) loadContextMapSoon();
   mark('header', 'requests', 'timeline', 'sessions', 'gauge');
+}
+
+// A page open for days sees many sessions come and go: keep the most recent ones.
+function trimSessions() {
+  if (state.sessions.size <= MAX_SESSIONS) return;
+  const oldest = [...state.sessions.values()].sort((a, b) => a.last_seen - b.last_seen);
+  for (const s of oldest.slice(0, state.sessions.size - MAX_SESSIONS)) if (s.id !== state.selected) state.sessions.delete(s.id);
 }
 
 // The session's totals move with its requests; session_updated carries its state, not its sums.
@@ -207,6 +179,7 @@ function onSession(update) {
   // null means "unchanged" (a request that measured no prompt, or no phase engine yet).
   for (const [k, v] of Object.entries(update)) if (v != null) merged[k] = v;
   state.sessions.set(update.id, merged);
+  trimSessions();
   followLatest();
   mark('sessions', 'gauge');
 }
@@ -287,56 +260,18 @@ async function loadContextMap() {
 
 // ---------------------------------------------------------------- tokens over time
 
-function minuteOf(ts) {
-  return Math.floor(ts / MINUTE) * MINUTE;
-}
-
-function seriesKey(row) {
-  return (state.timeline.by === 'provider' ? row.provider : row.model) || 'unknown';
-}
-
-function addPoint(minute, key, tokens) {
-  const bucket = state.timeline.buckets.get(minute) || new Map();
-  bucket.set(key, (bucket.get(key) || 0) + tokens);
-  state.timeline.buckets.set(minute, bucket);
-  if (!state.timeline.colors.has(key)) state.timeline.colors.set(key, state.timeline.colors.size);
-}
-
 function addToTimeline(row) {
-  addPoint(minuteOf(row.ts), seriesKey(row), (row.prompt_tokens || 0) + (row.completion_tokens || 0));
+  const series = (state.timeline.by === 'provider' ? row.provider : row.model) || 'unknown';
+  state.timeline.add(row.ts, series, (row.prompt_tokens || 0) + (row.completion_tokens || 0));
 }
 
 async function loadTimeline() {
-  const by = state.timeline.by;
+  const { by } = state.timeline;
   const r = await api(`/api/usage/timeline?minutes=${WINDOW_MINUTES}&by=${by}`).catch(() => null);
   if (!r || r.status !== 200 || by !== state.timeline.by) return;
-  state.timeline.buckets = new Map();
-  for (const p of r.body.data) addPoint(p.ts, p.key || 'unknown', p.prompt_tokens + p.completion_tokens);
+  state.timeline.reset(by);
+  for (const p of r.body.data) state.timeline.add(p.ts, p.key || 'unknown', p.prompt_tokens + p.completion_tokens);
   mark('timeline');
-}
-
-/** The last 90 minutes as buckets (oldest first) and the series drawn, largest first (six, then "other"). */
-function timelineView() {
-  const end = minuteOf(Date.now());
-  const start = end - (WINDOW_MINUTES - 1) * MINUTE;
-  const totals = new Map();
-  for (const [minute, bucket] of state.timeline.buckets) {
-    if (minute < start) { state.timeline.buckets.delete(minute); continue; }
-    for (const [k, v] of bucket) totals.set(k, (totals.get(k) || 0) + v);
-  }
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-  const shown = new Set(ranked.slice(0, 6));
-  const buckets = [];
-  for (let m = start; m <= end; m += MINUTE) {
-    const out = new Map();
-    for (const [k, v] of state.timeline.buckets.get(m) || []) {
-      const key = shown.has(k) ? k : 'other';
-      out.set(key, (out.get(key) || 0) + v);
-    }
-    buckets.push(out);
-  }
-  if (ranked.length > 6 && !state.timeline.colors.has('other')) state.timeline.colors.set('other', 6);
-  return { buckets, keys: ranked.length > 6 ? [...shown, 'other'] : [...shown], start };
 }
 
 // ---------------------------------------------------------------- providers, sanitizer, compaction
@@ -401,20 +336,10 @@ async function compaction(preview) {
 
 async function exportRows(format) {
   const scope = document.getElementById('export-scope').value;
-  const query = scope === 'session' && state.selected ? `session=${encodeURIComponent(state.selected)}`
-    : scope === 'day' ? `from=${Date.now() - 86400000}` : '';
-  // fetch, not a plain link: a link cannot carry the client key when the proxy requires one.
-  const r = await api(`/api/export/${format}${query ? `?${query}` : ''}`, { raw: true });
-  if (r.status !== 200) return addAlert(Date.now(), 'error', `Export failed (${r.status}).`);
-  const blob = await r.response.blob();
-  const disposition = r.response.headers.get('Content-Disposition') || '';
-  const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || `kimi-proxy-requests.${format}`;
-  const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  return undefined;
+  const query = scope === 'session' && state.selected ? `?session=${encodeURIComponent(state.selected)}`
+    : scope === 'day' ? `?from=${Date.now() - DAY}` : '';
+  const status = await download(`/api/export/${format}${query}`, `kimi-proxy-requests.${format}`);
+  if (status !== 200) addAlert(Date.now(), 'error', `Export failed (${status}).`);
 }
 
 // ---------------------------------------------------------------- theme and wiring
@@ -430,11 +355,11 @@ function toggleTheme() {
   const next = dark ? 'light' : 'dark';
   localStorage.setItem(THEME_STORE, next);
   applyTheme(next);
-  mark('timeline');
 }
 
 function wire() {
   applyTheme(localStorage.getItem(THEME_STORE));
+  onUnauthorized(needKey);
   const on = (id, event, fn) => document.getElementById(id).addEventListener(event, fn);
   on('theme', 'click', toggleTheme);
   on('export-csv', 'click', () => exportRows('csv'));
@@ -444,8 +369,7 @@ function wire() {
   on('compaction-run', 'click', () => compaction(false));
   for (const by of ['model', 'provider']) {
     on(`by-${by}`, 'click', () => {
-      state.timeline.by = by;
-      state.timeline.buckets = new Map();
+      state.timeline.reset(by);
       document.getElementById('by-model').setAttribute('aria-pressed', String(by === 'model'));
       document.getElementById('by-provider').setAttribute('aria-pressed', String(by === 'provider'));
       loadTimeline();
@@ -453,19 +377,16 @@ function wire() {
   }
   on('key-banner', 'submit', (e) => {
     e.preventDefault();
-    key = document.getElementById('key-input').value.trim();
-    localStorage.setItem(KEY_STORE, key);
+    useKey(document.getElementById('key-input').value.trim());
     document.getElementById('key-banner').hidden = true;
-    held = false;
-    attempt = 0;
-    connect();
+    feed.release();
   });
   new ResizeObserver(() => mark('timeline')).observe(document.getElementById('timeline-chart'));
   // Relative times age and the chart's window slides even when nothing happens.
   setInterval(() => mark('sessions', 'timeline'), 15000);
   setInterval(loadProviders, 15000);
   mark('header', 'sessions', 'gauge', 'cmap', 'timeline', 'providers', 'requests', 'alerts', 'tools');
-  connect();
+  feed.start();
 }
 
 // For the browser tests (and the curious): drop the feed and bring it back on demand, or hand the
@@ -474,15 +395,12 @@ window.kimiDashboard = {
   state,
   receive: handle,
   disconnect() {
-    held = true;
+    feed.hold(4000, 'closed from the page');
     state.connection = 'paused';
     mark('header');
-    if (socket) socket.close(4000, 'closed from the page');
   },
   reconnect() {
-    held = false;
-    attempt = 0;
-    connect();
+    feed.release();
   },
 };
 

@@ -146,10 +146,10 @@ export function renderTimeline(state) {
   const box = $('timeline-chart');
   const width = Math.max(200, Math.floor(box.clientWidth));
   const height = Math.max(120, Math.floor(box.clientHeight));
-  const { buckets, keys, start } = state.timelineView();
-  const colorOf = (key) => state.timeline.colors.get(key);
+  const { buckets, keys, start, minute } = state.timeline.view();
+  const colorOf = (key) => state.timeline.colorOf(key);
   box.replaceChildren(timeline(buckets, keys, colorOf, width, height,
-    (i) => (i === buckets.length - 1 ? 'now' : fmtTime(start + i * 60000).slice(0, 5))));
+    (i) => (i === buckets.length - 1 ? 'now' : fmtTime(start + i * minute).slice(0, 5))));
   const total = buckets.reduce((sum, b) => sum + [...b.values()].reduce((a, v) => a + v, 0), 0);
   $('timeline-legend').replaceChildren(...keys.map((key) => h('li', {},
     h('span', { class: `swatch c${colorOf(key) % 7}` }), h('span', { class: 'ellipsis', text: key }))),

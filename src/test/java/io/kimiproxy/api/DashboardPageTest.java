@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +22,21 @@ class DashboardPageTest {
   }
 
   @Test
-  void should_serve_the_page_and_its_files() {
+  void should_serve_the_page_and_its_files() throws Exception {
     proxy = TestProxy.start();
     HttpResponse<String> page = proxy.get("/");
     assertEquals(200, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
     assertEquals("no-cache", page.headers().firstValue("Cache-Control").orElseThrow());
     assertTrue(page.body().contains("<script type=\"module\" src=\"app.js\">"));
-    for (String file : new String[] {"/app.js", "/render.js", "/charts.js", "/app.css"}) {
-      assertEquals(200, proxy.get(file).statusCode(), file);
+    try (Stream<Path> files = Files.list(Path.of("static"))) {
+      for (Path file : files.toList()) {
+        HttpResponse<String> response = proxy.get("/" + file.getFileName());
+        assertEquals(200, response.statusCode(), file.toString());
+        if (file.toString().endsWith(".js")) {
+          assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"), file.toString());
+        }
+      }
     }
     // Anything else is still the API's 404, in OpenAI's shape.
     HttpResponse<String> missing = proxy.get("/nothing-here.js");

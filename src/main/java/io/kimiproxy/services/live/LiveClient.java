@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * One dashboard connection. Events go straight to the socket while it keeps up; once its write
@@ -13,6 +14,7 @@ import java.util.function.Consumer;
  */
 final class LiveClient {
   private static final Buffer PING = Buffer.buffer("kimi-proxy");
+  private static final Logger LOG = Logger.getLogger(LiveClient.class.getName());
 
   private final ServerWebSocket socket;
   private final ClientQueue queue;
@@ -33,6 +35,8 @@ final class LiveClient {
     }));
     socket.pongHandler(data -> hub.runOnContext(x -> seen()));
     socket.textMessageHandler(text -> hub.runOnContext(x -> seen()));
+    // A browser tab that vanishes resets its connection: routine, not worth a stack trace.
+    socket.exceptionHandler(e -> LOG.fine("dashboard socket failed: " + e.getMessage()));
   }
 
   void offer(LiveMessage message) {
