@@ -59,12 +59,15 @@ public final class ProxyServer {
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
+    // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
+    // load, which is not an event loop's to spend.
+    ProxyMetrics metrics = new ProxyMetrics();
     return Database.open(vertx, config.databaseFile()).compose(database -> {
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
-      Live live = live(vertx, config, store, ledger);
+      Live live = live(vertx, config, store, ledger, metrics);
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
           new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, live.hub(), scrubber);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
@@ -76,14 +79,12 @@ public final class ProxyServer {
               + " providers, database " + config.databaseFile() + ")"))
           .onFailure(e -> {
             live.hub().close();
-            live.metrics().close();
             database.close();
           });
-    });
+    }).onFailure(e -> metrics.close());
   }
 
-  private static Live live(Vertx vertx, ProxyConfig config, LedgerStore store, LedgerWriter ledger) {
-    ProxyMetrics metrics = new ProxyMetrics();
+  private static Live live(Vertx vertx, ProxyConfig config, LedgerStore store, LedgerWriter ledger, ProxyMetrics metrics) {
     metrics.watchLedger(ledger);
     LiveHub hub = new LiveHub(vertx, new LiveSnapshot(store, ledger, config));
     metrics.watchLiveClients(hub::clientCount, hub::droppedEvents);
