@@ -23,11 +23,10 @@ public final class DashboardRoutes {
     this.hub = hub;
   }
 
-  /** Mount after every API route: the page's catch-all must not shadow them. */
   public void mount(Router router) {
     router.get(RequestGuard.WEBSOCKET_PATH).handler(this::upgrade);
     // The page is small and changes with the proxy: always revalidate rather than serve a stale copy.
-    router.get("/*").handler(ctx -> {
+    router.getWithRegex("/|" + RequestGuard.PAGE_FILES).handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-cache");
       ctx.next();
     }).handler(StaticHandler.create("static").setCachingEnabled(false).setDirectoryListing(false));

@@ -36,7 +36,8 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private static final String KEY_PROTOCOL_PREFIX = "kimi-key.";
   private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/");
   /** The dashboard's files (static/): code and styles, no data. */
-  private static final Pattern PAGE_FILE = Pattern.compile("/[A-Za-z0-9_-]+\\.(html|js|css)");
+  public static final String PAGE_FILES = "/[A-Za-z0-9_-]+\\.(html|js|css)";
+  private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
 
   private final ServerConfig server;
 
