@@ -154,6 +154,7 @@ public final class ChatPipeline {
       x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
     } else if (outcome.error() != null) {
       x.failed(scrubbed(outcome.error()));
+      x.streamBroken = true;
     }
   }
 
