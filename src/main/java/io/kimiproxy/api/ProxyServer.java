@@ -1,19 +1,26 @@
 package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
+import io.kimiproxy.api.chat.ContextSteps;
 import io.kimiproxy.api.http.ApiRouter;
+import io.kimiproxy.api.routes.ContextRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.core.context.ContextStore;
 import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.SqliteContextStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.features.context.ContextMapper;
+import io.kimiproxy.features.context.ContextModels;
+import io.kimiproxy.features.context.PhaseTracker;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -55,10 +62,16 @@ public final class ProxyServer {
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
-      ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+      EventSink events = EventSink.NONE;
+      TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+      ContextStore contextStore = new SqliteContextStore(database.pool());
+      ContextSteps context = new ContextSteps(vertx, tokens, new ContextModels(config.models(), config.compaction()),
+          new PhaseTracker(config.context(), contextStore, events), new ContextMapper(config.context()),
+          contextStore, events);
+      ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), upstream,
+          tokens, ledger, events, scrubber, context);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
+          () -> routes(vertx, config, chat, store, ledger, contextStore));
       return vertx.deployVerticle(verticle)
           .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
@@ -68,7 +81,8 @@ public final class ProxyServer {
     });
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
+  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
+                               ContextStore contextStore) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -78,6 +92,7 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new ContextRoutes(contextStore).mount(router);
     return router;
   }
 

@@ -1,5 +1,6 @@
 package io.kimiproxy.api.chat;
 
+import io.kimiproxy.core.context.Phase;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
@@ -16,7 +17,13 @@ final class ChatExchange {
   final RoutingContext ctx;
   final String client;
   ChatRequest request;
+  /** "chat" for clients; another ledger kind ("summary") for the proxy's own internal calls. */
+  String kind = "chat";
   String sessionId;
+  /** The model's window (0 when unknown) and the part of it kept for the answer. */
+  long maxContext;
+  long reservedOutput;
+  Phase phase = Phase.EXPANSION;
   Route route;
   PromptCount promptCount;
   Usage usage;
@@ -28,6 +35,11 @@ final class ChatExchange {
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;
     this.client = client;
+  }
+
+  /** A call the proxy made to itself: context features leave it alone. */
+  boolean internal() {
+    return !kind.equals("chat");
   }
 
   long elapsedMs() {

@@ -59,7 +59,23 @@ final class Migrations {
             max_context INTEGER NOT NULL,
             context_fill DOUBLE NOT NULL
           )""",
-          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)"))
+          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)")),
+      new Migration(2, "context maps and session phases", List.of(
+          // One row per session: its latest request's map (parts as JSON of numbers and previews).
+          """
+          CREATE TABLE context_maps (
+            session_id TEXT PRIMARY KEY,
+            request_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            max_context INTEGER NOT NULL,
+            reserved_output INTEGER NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            fill DOUBLE NOT NULL,
+            phase TEXT NOT NULL,
+            memory_tokens INTEGER NOT NULL,
+            parts TEXT NOT NULL
+          )"""))
   );
 
   private Migrations() {}

@@ -45,8 +45,11 @@ public final class SqliteLedgerStore implements LedgerStore {
         context_fill = CASE WHEN excluded.last_prompt_tokens > 0 THEN excluded.context_fill ELSE sessions.context_fill END
       """;
 
-  private static final String SESSION_COLUMNS = "id, client, model_alias, provider, first_seen, last_seen, request_count, "
-      + "error_count, prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill";
+  // The phase and memory share come from the session's latest context map, when it has one.
+  private static final String SELECT_SESSIONS = "SELECT s.id, s.client, s.model_alias, s.provider, s.first_seen, "
+      + "s.last_seen, s.request_count, s.error_count, s.prompt_tokens_total, s.completion_tokens_total, s.cost_total, "
+      + "s.last_prompt_tokens, s.max_context, s.context_fill, c.phase, c.memory_tokens, c.prompt_tokens AS map_prompt_tokens "
+      + "FROM sessions s LEFT JOIN context_maps c ON c.session_id = s.id";
 
   private final Pool pool;
 
@@ -71,7 +74,7 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<List<SessionSummary>> sessions(int limit) {
-    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions ORDER BY last_seen DESC LIMIT ?")
+    return pool.preparedQuery(SELECT_SESSIONS + " ORDER BY s.last_seen DESC LIMIT ?")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<SessionSummary> out = new ArrayList<>();
@@ -82,7 +85,7 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<SessionSummary> session(String id) {
-    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ?")
+    return pool.preparedQuery(SELECT_SESSIONS + " WHERE s.id = ?")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : session(rows.iterator().next()));
   }
@@ -178,7 +181,8 @@ public final class SqliteLedgerStore implements LedgerStore {
     return new SessionSummary(row.getString("id"), row.getString("client"), row.getString("model_alias"),
         row.getString("provider"), num(row, "first_seen"), num(row, "last_seen"), num(row, "request_count"),
         num(row, "error_count"), num(row, "prompt_tokens_total"), num(row, "completion_tokens_total"),
-        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"));
+        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"),
+        row.getString("phase"), num(row, "memory_tokens"), Math.max(0, num(row, "map_prompt_tokens") - num(row, "memory_tokens")));
   }
 
   private static RequestRecord request(Row row) {
