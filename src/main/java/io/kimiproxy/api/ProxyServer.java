@@ -7,20 +7,25 @@ import io.kimiproxy.api.routes.ContextRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
+import io.kimiproxy.api.routes.SanitizerRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.context.ContextStore;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteContextStore;
+import io.kimiproxy.core.db.SqliteSanitizerStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.sanitizer.SanitizerStore;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.context.ContextMapper;
 import io.kimiproxy.features.context.ContextModels;
 import io.kimiproxy.features.context.PhaseTracker;
+import io.kimiproxy.features.sanitizer.Sanitizer;
+import io.kimiproxy.features.sanitizer.SecretRedactor;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -65,13 +70,15 @@ public final class ProxyServer {
       EventSink events = EventSink.NONE;
       TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
       ContextStore contextStore = new SqliteContextStore(database.pool());
+      SanitizerStore sanitizerStore = new SqliteSanitizerStore(database.pool());
+      Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), tokens);
       ContextSteps context = new ContextSteps(vertx, tokens, new ContextModels(config.models(), config.compaction()),
           new PhaseTracker(config.context(), contextStore, events), new ContextMapper(config.context()),
-          contextStore, events);
+          contextStore, events, sanitizer, sanitizerStore);
       ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), upstream,
           tokens, ledger, events, scrubber, context);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger, contextStore));
+          () -> routes(vertx, config, chat, store, ledger, contextStore, sanitizer, sanitizerStore));
       return vertx.deployVerticle(verticle)
           .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
@@ -82,7 +89,7 @@ public final class ProxyServer {
   }
 
   private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
-                               ContextStore contextStore) {
+                               ContextStore contextStore, Sanitizer sanitizer, SanitizerStore sanitizerStore) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -93,6 +100,7 @@ public final class ProxyServer {
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
     new ContextRoutes(contextStore).mount(router);
+    new SanitizerRoutes(sanitizer, sanitizerStore).mount(router);
     return router;
   }
 

@@ -62,6 +62,7 @@ public final class ChatPipeline {
     Future.succeededFuture(x)
         .compose(this::parse)
         .compose(context::measure)
+        .compose(context::sanitize)
         .compose(context::observePhase)
         .compose(context::map)
         .compose(this::route)

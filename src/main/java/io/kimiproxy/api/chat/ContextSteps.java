@@ -4,11 +4,15 @@ import io.kimiproxy.core.context.ContextStore;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.model.PromptCount;
+import io.kimiproxy.core.sanitizer.SanitizerCounts;
+import io.kimiproxy.core.sanitizer.SanitizerStore;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.features.context.ContextMapper;
 import io.kimiproxy.features.context.ContextModels;
 import io.kimiproxy.features.context.PhaseTracker;
 import io.kimiproxy.features.memory.MemoryDetector;
+import io.kimiproxy.features.sanitizer.MaskArchive;
+import io.kimiproxy.features.sanitizer.Sanitizer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -26,10 +30,17 @@ public final class ContextSteps {
   private final ContextMapper mapper;
   private final ContextStore store;
   private final EventSink events;
+  private final Sanitizer sanitizer;
+  private final MaskArchive masks;
+  private final SanitizerStore sanitizerStore;
 
   public ContextSteps(Vertx vertx, TokenCounter tokens, ContextModels models, PhaseTracker phases,
-                      ContextMapper mapper, ContextStore store, EventSink events) {
+                      ContextMapper mapper, ContextStore store, EventSink events,
+                      Sanitizer sanitizer, SanitizerStore sanitizerStore) {
     this.measure = new PromptMeasure(vertx, tokens);
+    this.sanitizer = sanitizer;
+    this.masks = new MaskArchive(sanitizerStore);
+    this.sanitizerStore = sanitizerStore;
     this.tokens = tokens;
     this.models = models;
     this.phases = phases;
@@ -47,6 +58,26 @@ public final class ContextSteps {
     x.maxContext = models.maxContext(model);
     x.reservedOutput = models.reservedOutput(model, clientMaxTokens(x));
     return remeasure(x);
+  }
+
+  /**
+   * Redacts secrets and masks large tool outputs; the masked originals are stored before the
+   * request goes on, so a reference the model sees can always be read back.
+   */
+  Future<ChatExchange> sanitize(ChatExchange x) {
+    JsonArray messages = x.request.messages();
+    String model = models.countingName(x.request.model());
+    return measure.sized(messages, () -> sanitizer.apply(x.sessionId, x.startMs, messages, model)).compose(result -> {
+      SanitizerCounts counts = result.counts();
+      if (counts.isZero()) return Future.succeededFuture(x);
+      x.request = x.request.withMessages(result.messages());
+      Future<Void> saved = masks.keep(result.masked());
+      if (!x.internal()) {
+        saved = saved.compose(v -> sanitizerStore.addCounts(x.sessionId, counts));
+        events.publish(EventNames.SANITIZER, counts.toJson().put("session", x.sessionId).put("request_id", x.id));
+      }
+      return saved.compose(v -> remeasure(x));
+    });
   }
 
   /** The session's phase from this request's fill (hysteresis, events). */

@@ -75,7 +75,25 @@ final class Migrations {
             phase TEXT NOT NULL,
             memory_tokens INTEGER NOT NULL,
             parts TEXT NOT NULL
-          )"""))
+          )""")),
+      new Migration(3, "sanitizer masks and counts", List.of(
+          """
+          CREATE TABLE masks (
+            hash TEXT PRIMARY KEY,
+            session_id TEXT,
+            created_at INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            content TEXT NOT NULL
+          )""",
+          """
+          CREATE TABLE sanitizer_counts (
+            session_id TEXT PRIMARY KEY,
+            masked INTEGER NOT NULL,
+            tokens_saved INTEGER NOT NULL,
+            secrets_redacted INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_sanitizer_counts_updated ON sanitizer_counts(updated_at)"))
   );
 
   private Migrations() {}

@@ -50,6 +50,13 @@ public final class TokenCounter {
     return text == null || text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
   }
 
+  /** Like {@link #countText}, through the cache: for large texts that come back every turn (tool outputs). */
+  public int countTextCached(String model, String text) {
+    if (text == null || text.isEmpty()) return 0;
+    Encoding encoding = encodingFor(model);
+    return cached(ContentHash.of(text) ^ encoding.getName().hashCode() ^ 0x7e47L, () -> encoding.countTokensOrdinary(text));
+  }
+
   /**
    * Prompt tokens of a chat request: every message, the tool definitions, the reply priming and
    * what the family's chat template adds.

@@ -1,20 +1,15 @@
 package io.kimiproxy.api.context;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.tokens.TokenCounter;
-import io.kimiproxy.testing.Fixtures;
 import io.kimiproxy.testing.Sessions;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,25 +26,7 @@ class ContextMapApiTest {
 
   @BeforeEach
   void start() {
-    proxy = TestProxy.start("""
-        [providers.test]
-        base_url = "{{UPSTREAM}}/v1"
-        api_key = "${TEST_KEY}"
-
-        [models."test/model"]
-        provider = "test"
-        model = "upstream-model"
-        max_context = %d
-
-        [sanitizer]
-        enabled = false
-
-        [compaction]
-        auto = false
-        """.formatted(WINDOW));
-    proxy.upstream().stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
-        .withHeader("Content-Type", "application/json")
-        .withBody(Fixtures.bytes("openai/chat-nonstream-gpt5-reasoning-tokens.json"))));
+    proxy = ContextProxy.start(WINDOW, "[sanitizer]\nenabled = false\n\n[compaction]\nauto = false\n");
   }
 
   @AfterEach
@@ -58,8 +35,7 @@ class ContextMapApiTest {
   }
 
   private HttpResponse<String> turn(String session, int messages) {
-    return proxy.send(proxy.request("/v1/chat/completions").header("X-Session-Id", session)
-        .POST(HttpRequest.BodyPublishers.ofString(Sessions.body(Sessions.CLINE, messages, false).encode())).build());
+    return ContextProxy.send(proxy, session, Sessions.body(Sessions.CLINE, messages, false));
   }
 
   @Test
