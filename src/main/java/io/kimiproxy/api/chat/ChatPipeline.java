@@ -8,6 +8,7 @@ import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
 import io.kimiproxy.proxy.routing.ModelResolver;
@@ -63,7 +64,8 @@ public final class ChatPipeline {
         .compose(this::parse)
         .compose(context::measure)
         .compose(context::sanitize)
-        .compose(context::observePhase)
+        .compose(context::compact)
+        .compose(context::fit)
         .compose(context::map)
         .compose(this::route)
         .compose(this::relay)
@@ -73,6 +75,9 @@ public final class ChatPipeline {
 
   private Future<ChatExchange> parse(ChatExchange x) {
     x.request = ChatRequest.parse(x.ctx.body().buffer());
+    x.clientMessages = x.request.messages();
+    String internalKind = x.ctx.get(InternalCalls.KIND_KEY);
+    if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
     return Future.succeededFuture(x);

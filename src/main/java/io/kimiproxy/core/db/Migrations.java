@@ -93,7 +93,31 @@ final class Migrations {
             secrets_redacted INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
           )""",
-          "CREATE INDEX idx_sanitizer_counts_updated ON sanitizer_counts(updated_at)"))
+          "CREATE INDEX idx_sanitizer_counts_updated ON sanitizer_counts(updated_at)")),
+      new Migration(4, "compactions", List.of(
+          """
+          CREATE TABLE compactions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            trigger TEXT NOT NULL,
+            start_index INTEGER NOT NULL,
+            message_count INTEGER NOT NULL,
+            replaced_hash TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            summary_source TEXT NOT NULL,
+            summary_model TEXT,
+            tokens_before INTEGER NOT NULL,
+            tokens_after INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_compactions_session ON compactions(session_id, id)",
+          """
+          CREATE TABLE compaction_state (
+            session_id TEXT PRIMARY KEY,
+            pending INTEGER NOT NULL,
+            last_ms INTEGER NOT NULL,
+            consecutive_auto INTEGER NOT NULL
+          )"""))
   );
 
   private Migrations() {}

@@ -25,17 +25,19 @@ public final class SqliteLedgerStore implements LedgerStore {
   private static final String INSERT_REQUEST = "INSERT OR IGNORE INTO requests (" + REQUEST_COLUMNS
       + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  // The fill follows the latest request that measured a prompt; totals accumulate.
+  // The fill follows the latest request that measured a prompt; totals accumulate. A side call
+  // made for the session (a summary: request_count 0) adds its tokens and cost but leaves the
+  // session's client, model and fill to its chat requests.
   private static final String UPSERT_SESSION = """
       INSERT INTO sessions (id, client, model_alias, provider, first_seen, last_seen, request_count, error_count,
         prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill)
-      VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET
-        client = excluded.client,
-        model_alias = excluded.model_alias,
-        provider = COALESCE(excluded.provider, sessions.provider),
+        client = CASE WHEN excluded.request_count > 0 THEN excluded.client ELSE sessions.client END,
+        model_alias = CASE WHEN excluded.request_count > 0 THEN excluded.model_alias ELSE sessions.model_alias END,
+        provider = CASE WHEN excluded.request_count > 0 THEN COALESCE(excluded.provider, sessions.provider) ELSE sessions.provider END,
         last_seen = MAX(sessions.last_seen, excluded.last_seen),
-        request_count = sessions.request_count + 1,
+        request_count = sessions.request_count + excluded.request_count,
         error_count = sessions.error_count + excluded.error_count,
         prompt_tokens_total = sessions.prompt_tokens_total + excluded.prompt_tokens_total,
         completion_tokens_total = sessions.completion_tokens_total + excluded.completion_tokens_total,
@@ -168,13 +170,15 @@ public final class SqliteLedgerStore implements LedgerStore {
   }
 
   private static Tuple sessionTuple(RequestRecord r) {
+    boolean chat = r.kind().equals("chat");
     long prompt = r.usage().promptTokens();
-    double fill = r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0;
+    long maxContext = chat ? r.maxContext() : 0;
+    double fill = maxContext > 0 ? (double) prompt / maxContext : 0.0;
     return Tuple.tuple()
         .addValue(r.sessionId()).addValue(r.client()).addValue(r.modelAlias()).addValue(r.provider())
-        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(r.failed() ? 1 : 0)
+        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(chat ? 1 : 0).addValue(r.failed() ? 1 : 0)
         .addValue(prompt).addValue(r.usage().completionTokens()).addValue(r.costUsd())
-        .addValue(prompt).addValue(r.maxContext()).addValue(fill);
+        .addValue(chat ? prompt : 0).addValue(maxContext).addValue(fill);
   }
 
   private static SessionSummary session(Row row) {

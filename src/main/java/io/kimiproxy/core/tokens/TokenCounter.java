@@ -84,14 +84,31 @@ public final class TokenCounter {
     return new PromptCount(total + toolTokens, toolTokens, perMessage);
   }
 
-  /** Total characters of text in messages: decides whether counting belongs off the event loop. */
+  /**
+   * Characters of text in messages (string content, text parts, tool-call arguments): decides
+   * whether counting belongs off the event loop. Cline sends its file dumps as text parts, so
+   * parts must count by their length too.
+   */
   public static long roughSize(JsonArray messages) {
     long size = 0;
     for (Object message : messages) {
-      if (message instanceof JsonObject m && m.getValue("content") instanceof String s) {
+      size += 64;
+      if (!(message instanceof JsonObject m)) continue;
+      Object content = m.getValue("content");
+      if (content instanceof String s) {
         size += s.length();
-      } else {
-        size += 256;
+      } else if (content instanceof JsonArray parts) {
+        for (Object part : parts) {
+          size += part instanceof JsonObject p && p.getValue("text") instanceof String t ? t.length() : 256;
+        }
+      }
+      if (m.getValue("tool_calls") instanceof JsonArray calls) {
+        for (Object call : calls) {
+          if (call instanceof JsonObject c && c.getValue("function") instanceof JsonObject fn
+              && fn.getValue("arguments") instanceof String args) {
+            size += args.length();
+          }
+        }
       }
     }
     return size;
