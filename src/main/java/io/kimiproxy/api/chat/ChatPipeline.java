@@ -6,9 +6,9 @@ import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
-import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
 import io.kimiproxy.proxy.routing.ModelResolver;
@@ -20,7 +20,6 @@ import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,30 +30,28 @@ import java.util.function.Supplier;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, measure, route, transform, relay, record. Every step is a future; any failure skips to
+ * parse, measure, the context steps (see {@link ContextSteps}), route, transform, relay, record. Every step is a future; any failure skips to
  * the error reply, and every request, answered or not, is recorded.
  */
 public final class ChatPipeline {
-  /** Prompts larger than this (characters) are counted on a worker thread, not the event loop. */
-  private static final long INLINE_COUNT_LIMIT = 32_000;
-
-  private final Vertx vertx;
   private final ModelResolver resolver;
   private final WireAdapters adapters;
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
   private final UsageRecorder recorder;
   private final SecretScrubber scrubber;
+  private final ContextSteps context;
 
-  public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
-                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
-    this.vertx = vertx;
+  public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
+                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
+                      ContextSteps context) {
     this.resolver = resolver;
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber);
     this.scrubber = scrubber;
+    this.context = context;
   }
 
   public void handle(RoutingContext ctx) {
@@ -65,7 +62,11 @@ public final class ChatPipeline {
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
-        .compose(this::measure)
+        .compose(context::measure)
+        .compose(context::sanitize)
+        .compose(context::compact)
+        .compose(context::fit)
+        .compose(context::map)
         .compose(this::route)
         .compose(this::relay)
         .recover(failure -> reject(x, failure))
@@ -74,23 +75,12 @@ public final class ChatPipeline {
 
   private Future<ChatExchange> parse(ChatExchange x) {
     x.request = ChatRequest.parse(x.ctx.body().buffer());
+    x.clientMessages = x.request.messages();
+    String internalKind = x.ctx.get(InternalCalls.KIND_KEY);
+    if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
     return Future.succeededFuture(x);
-  }
-
-  /** Prompt tokens before sending: the estimate used when a provider reports no usage. */
-  private Future<ChatExchange> measure(ChatExchange x) {
-    JsonArray messages = x.request.messages();
-    JsonArray tools = x.request.tools();
-    String model = x.request.model();
-    Future<PromptCount> count = TokenCounter.roughSize(messages) <= INLINE_COUNT_LIMIT
-        ? Future.succeededFuture(tokens.countPrompt(model, messages, tools))
-        : vertx.executeBlocking(() -> tokens.countPrompt(model, messages, tools), false);
-    return count.map(c -> {
-      x.promptCount = c;
-      return x;
-    });
   }
 
   private Future<ChatExchange> route(ChatExchange x) {
