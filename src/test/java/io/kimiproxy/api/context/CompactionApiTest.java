@@ -105,7 +105,7 @@ class CompactionApiTest {
     JsonObject session = new JsonObject(proxy.get("/api/sessions/compact-1").body());
     assertEquals("test/model", session.getString("model"), "the summary call does not take over the session");
     JsonObject listed = new JsonObject(proxy.get("/api/sessions").body()).getJsonArray("data").getJsonObject(0);
-    assertEquals(2, listed.getLong("requests"), "two chat turns; the summary call is not a turn");
+    assertEquals(2, listed.getLong("request_count"), "two chat turns; the summary call is not a turn");
   }
 
   @Test
