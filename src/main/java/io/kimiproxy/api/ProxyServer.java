@@ -13,6 +13,7 @@ import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
@@ -55,10 +56,11 @@ public final class ProxyServer {
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
+      InternalCalls internal = InternalCalls.random();
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
           new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
+          () -> routes(vertx, config, internal, chat, store, ledger));
       return vertx.deployVerticle(verticle)
           .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
@@ -68,10 +70,11 @@ public final class ProxyServer {
     });
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
+  private static Router routes(Vertx vertx, ProxyConfig config, InternalCalls internal, ChatPipeline chat,
+                               LedgerStore store, LedgerWriter ledger) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
-    router.route().handler(new RequestGuard(config.server()));
+    router.route().handler(new RequestGuard(config.server(), internal));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(ApiRouter.bodies(maxBody)).handler(chat::handle);
     }

@@ -15,6 +15,8 @@ final class ChatExchange {
   final long startMs = System.currentTimeMillis();
   final RoutingContext ctx;
   final String client;
+  /** "chat" for clients; another ledger kind ("summary", "agent") for the proxy's own internal calls. */
+  String kind = "chat";
   ChatRequest request;
   String sessionId;
   Route route;

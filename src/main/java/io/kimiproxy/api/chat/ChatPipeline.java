@@ -9,6 +9,7 @@ import io.kimiproxy.core.model.ClientKind;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
 import io.kimiproxy.proxy.routing.ModelResolver;
@@ -74,6 +75,8 @@ public final class ChatPipeline {
 
   private Future<ChatExchange> parse(ChatExchange x) {
     x.request = ChatRequest.parse(x.ctx.body().buffer());
+    String internalKind = x.ctx.get(InternalCalls.KIND_KEY);
+    if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
     return Future.succeededFuture(x);

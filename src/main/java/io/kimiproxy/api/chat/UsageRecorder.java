@@ -27,7 +27,7 @@ final class UsageRecorder {
     double cost = x.route == null ? 0.0
         : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
     String message = x.error == null ? null : scrubber.scrub(cut(x.error.getMessage()));
-    RequestRecord row = new RequestRecord(x.id, null, 1, "chat", x.startMs, x.sessionId, x.client,
+    RequestRecord row = new RequestRecord(x.id, null, 1, x.kind, x.startMs, x.sessionId, x.client,
         x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
         x.route != null ? x.route.provider().name() : null,
         x.route != null ? x.route.upstreamModel() : null,

@@ -3,6 +3,7 @@ package io.kimiproxy.api.security;
 import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.Secret;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  *   <li>the Host header must be a loopback name, an IP literal or a configured name (a DNS
  *       rebinding attack arrives with the attacker's domain name);</li>
  *   <li>a browser Origin must be the proxy's own or a configured one;</li>
- *   <li>with {@code server.api_keys} set, every request but the health check carries a valid bearer key.</li>
+ *   <li>with {@code server.api_keys} set, every request but the health check carries a valid bearer key;</li>
+ *   <li>the proxy's calls to itself ({@link InternalCalls}) carry its per-process token instead.</li>
  * </ul>
  */
 public final class RequestGuard implements Handler<RoutingContext> {
@@ -27,9 +29,11 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private static final Set<String> PUBLIC_PATHS = Set.of("/health");
 
   private final ServerConfig server;
+  private final InternalCalls internal;
 
-  public RequestGuard(ServerConfig server) {
+  public RequestGuard(ServerConfig server, InternalCalls internal) {
     this.server = server;
+    this.internal = internal;
   }
 
   @Override
@@ -45,6 +49,17 @@ public final class RequestGuard implements Handler<RoutingContext> {
     if (origin != null && !originAllowed(origin, authority)) {
       reject(ctx, ProxyError.forbidden("Cross-origin requests from '" + origin
           + "' are not allowed: add the origin to server.allowed_origins to permit it."));
+      return;
+    }
+    String internalToken = request.getHeader(InternalCalls.TOKEN_HEADER);
+    if (internalToken != null) {
+      if (!internal.accepts(internalToken)) {
+        reject(ctx, ProxyError.unauthorized("Invalid internal call token."));
+        return;
+      }
+      String kind = request.getHeader(InternalCalls.KIND_HEADER);
+      ctx.put(InternalCalls.KIND_KEY, kind == null || kind.isBlank() || kind.equals("chat") ? "internal" : kind);
+      ctx.next();
       return;
     }
     if (server.authRequired() && !PUBLIC_PATHS.contains(request.path()) && !authorized(request)) {
