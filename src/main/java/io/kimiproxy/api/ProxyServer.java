@@ -2,12 +2,15 @@ package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
+import io.kimiproxy.api.routes.AgentRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.SqliteAgentRunStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
@@ -18,6 +21,7 @@ import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.services.agents.AgentRunner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -37,15 +41,17 @@ public final class ProxyServer {
   private final Database database;
   private final LedgerWriter ledger;
   private final UpstreamClient upstream;
+  private final AgentRunner agents;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
   private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
-                      HttpVerticle verticle, String deploymentId) {
+                      AgentRunner agents, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
     this.upstream = upstream;
+    this.agents = agents;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
@@ -59,10 +65,15 @@ public final class ProxyServer {
       InternalCalls internal = InternalCalls.random();
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
           new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+      HttpVerticle[] listening = new HttpVerticle[1];
+      AgentRunner agents = new AgentRunner(vertx, config.agents(), new SqliteAgentRunStore(database.pool()), internal,
+          loopbackHost(config.server().host()), () -> listening[0].actualPort(), scrubber);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, internal, chat, store, ledger));
-      return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
+          () -> routes(vertx, config, internal, chat, store, ledger, agents));
+      listening[0] = verticle;
+      return agents.sweepUnfinished()
+          .compose(v -> vertx.deployVerticle(verticle))
+          .map(id -> new ProxyServer(vertx, database, ledger, upstream, agents, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
               + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
               + " providers, database " + config.databaseFile() + ")"))
@@ -71,7 +82,7 @@ public final class ProxyServer {
   }
 
   private static Router routes(Vertx vertx, ProxyConfig config, InternalCalls internal, ChatPipeline chat,
-                               LedgerStore store, LedgerWriter ledger) {
+                               LedgerStore store, LedgerWriter ledger, AgentRunner agents) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server(), internal));
@@ -81,7 +92,13 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new AgentRoutes(agents, maxBody).mount(router);
     return router;
+  }
+
+  /** Where the proxy reaches itself: loopback unless it listens on one specific other address. */
+  private static String loopbackHost(String host) {
+    return ServerConfig.isLoopback(host) || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
   }
 
   public int port() {
@@ -93,7 +110,8 @@ public final class ProxyServer {
   }
 
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId)
+    return agents.close()
+        .compose(v -> vertx.undeploy(deploymentId))
         .compose(v -> ledger.flush())
         .compose(v -> upstream.close())
         .compose(v -> database.close());

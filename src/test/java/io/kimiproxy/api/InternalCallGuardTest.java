@@ -24,15 +24,7 @@ class InternalCallGuardTest {
        "usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}""";
 
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass("""
-      [providers.test]
-      base_url = "{{UPSTREAM}}/v1"
-      api_key = "${TEST_KEY}"
-
-      [models."test/model"]
-      provider = "test"
-      model = "upstream-model"
-      """, "api_keys = [\"" + CLIENT_KEY + "\"]");
+  static final ProxyPerClass PROXY = new ProxyPerClass(TestProxy.TEST_MODEL, "api_keys = [\"" + CLIENT_KEY + "\"]");
 
   @Test
   void should_refuse_a_wrong_internal_token_even_with_a_valid_client_key() {
