@@ -36,7 +36,7 @@ import java.util.logging.Logger;
 public final class AgentRunner {
   private static final Logger LOG = Logger.getLogger(AgentRunner.class.getName());
   private static final RunError INTERRUPTED = new RunError(503, ErrorType.SERVER, "agent_interrupted",
-      "The proxy stopped before the run finished; start it again.");
+      "The proxy stopped before the run finished; start the run again.");
 
   private final Vertx vertx;
   private final AgentsConfig config;
@@ -98,8 +98,9 @@ public final class AgentRunner {
       boolean slotFree = running.size() < config.maxConcurrent() && waiting.isEmpty();
       if (!slotFree && waiting.size() >= config.maxQueued()) {
         return Future.failedFuture(ProxyError.of(429, ErrorType.RATE_LIMIT, "agent_queue_full",
-            running.size() + " agent runs are running and " + waiting.size() + " are waiting, the most allowed "
-                + "([agents] max_concurrent, max_queued); try again when one finishes."));
+            "Agent runs: " + running.size() + " running, " + waiting.size() + " waiting; that is the most allowed "
+                + "([agents] max_concurrent = " + config.maxConcurrent() + ", max_queued = " + config.maxQueued()
+                + "). Try again when one finishes."));
       }
       if (slotFree) {
         stored = start(run);
