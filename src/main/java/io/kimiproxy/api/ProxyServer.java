@@ -3,8 +3,10 @@ package io.kimiproxy.api;
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.AgentRoutes;
+import io.kimiproxy.api.routes.DashboardRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
+import io.kimiproxy.api.routes.MetricsRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
@@ -12,7 +14,6 @@ import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteAgentRunStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
-import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
@@ -22,6 +23,9 @@ import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.services.agents.AgentRunner;
+import io.kimiproxy.services.live.LiveHub;
+import io.kimiproxy.services.live.LiveSnapshot;
+import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -41,48 +45,70 @@ public final class ProxyServer {
   private final Database database;
   private final LedgerWriter ledger;
   private final UpstreamClient upstream;
+  private final Live live;
   private final AgentRunner agents;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
-  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
+  /** The dashboard's side of the proxy: its event hub and the metrics. */
+  private record Live(LiveHub hub, ProxyMetrics metrics) {}
+
+  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream, Live live,
                       AgentRunner agents, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
     this.upstream = upstream;
+    this.live = live;
     this.agents = agents;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    return Database.open(vertx, config.databaseFile()).compose(database -> {
+    // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
+    // load, which is not an event loop's to spend.
+    ProxyMetrics metrics = new ProxyMetrics();
+    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    return vertx.executeBlocking(tokens::preload, false)
+        .compose(loaded -> Database.open(vertx, config.databaseFile())).compose(database -> {
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
       InternalCalls internal = InternalCalls.random();
+      Live live = live(vertx, config, store, ledger, metrics);
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+          tokens, ledger, live.hub(), scrubber);
       HttpVerticle[] listening = new HttpVerticle[1];
       AgentRunner agents = new AgentRunner(vertx, config.agents(), new SqliteAgentRunStore(database.pool()), internal,
           loopbackHost(config.server().host()), () -> listening[0].actualPort(), scrubber);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, internal, chat, store, ledger, agents));
+          () -> routes(vertx, config, internal, chat, store, ledger, live, agents));
       listening[0] = verticle;
       return agents.sweepUnfinished()
           .compose(v -> vertx.deployVerticle(verticle))
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, agents, verticle, id))
+          .map(id -> new ProxyServer(vertx, database, ledger, upstream, live, agents, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
               + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
               + " providers, database " + config.databaseFile() + ")"))
-          .onFailure(e -> database.close());
-    });
+          .onFailure(e -> {
+            live.hub().close();
+            database.close();
+          });
+    }).onFailure(e -> metrics.close());
+  }
+
+  private static Live live(Vertx vertx, ProxyConfig config, LedgerStore store, LedgerWriter ledger, ProxyMetrics metrics) {
+    metrics.watchLedger(ledger);
+    LiveHub hub = new LiveHub(vertx, new LiveSnapshot(store, ledger, config));
+    metrics.watchLiveClients(hub::clientCount, hub::droppedEvents);
+    return new Live(hub, metrics);
   }
 
   private static Router routes(Vertx vertx, ProxyConfig config, InternalCalls internal, ChatPipeline chat,
-                               LedgerStore store, LedgerWriter ledger, AgentRunner agents) {
+                               LedgerStore store, LedgerWriter ledger, Live live, AgentRunner agents) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server(), internal));
@@ -92,7 +118,9 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new MetricsRoutes(live.metrics()).mount(router);
     new AgentRoutes(agents, maxBody).mount(router);
+    new DashboardRoutes(live.hub()).mount(router);
     return router;
   }
 
@@ -109,10 +137,17 @@ public final class ProxyServer {
     return ledger;
   }
 
+  /** Where features publish their events for the dashboard (and where it subscribes). */
+  public LiveHub events() {
+    return live.hub();
+  }
+
   public Future<Void> close() {
     return agents.close()
+        .compose(v -> live.hub().close())
         .compose(v -> vertx.undeploy(deploymentId))
         .compose(v -> ledger.flush())
+        .andThen(v -> live.metrics().close())
         .compose(v -> upstream.close())
         .compose(v -> database.close());
   }

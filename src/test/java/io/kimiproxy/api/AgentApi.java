@@ -2,6 +2,7 @@ package io.kimiproxy.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -37,18 +38,10 @@ final class AgentApi {
   }
 
   /** Polls the status endpoint until the run reaches {@code status}, failing with the last answer after the deadline. */
-  JsonObject awaitStatus(String agent, String runId, String status, Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    String last = "";
-    while (System.nanoTime() < end) {
-      HttpResponse<String> response = get("/api/agents/" + agent + "/status?run_id=" + runId);
-      last = response.body();
-      if (response.statusCode() == 200 && status.equals(new JsonObject(last).getString("status"))) {
-        return run(agent, runId);
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("run " + runId + " not " + status + " within " + deadline + "; last status: " + last);
+  JsonObject awaitStatus(String agent, String runId, String status, Duration deadline) {
+    Poll.until(deadline, () -> get("/api/agents/" + agent + "/status?run_id=" + runId).body(),
+        body -> status.equals(new JsonObject(body).getString("status")), "run " + runId + " to be " + status);
+    return run(agent, runId);
   }
 
   JsonObject run(String agent, String runId) {

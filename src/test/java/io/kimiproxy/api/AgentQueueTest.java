@@ -1,46 +1,38 @@
 package io.kimiproxy.api;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kimiproxy.testing.OpenAiErrors;
+import io.kimiproxy.testing.SharedProxy;
+import io.kimiproxy.testing.Stubs;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The concurrency cap: one run at a time here, one more may wait, a third is refused. */
 class AgentQueueTest {
-  private TestProxy proxy;
+  @RegisterExtension
+  static final SharedProxy PROXY = SharedProxy.with(TestProxy.ONE_PROVIDER + """
 
-  @BeforeEach
-  void start() {
-    proxy = TestProxy.start(TestProxy.TEST_MODEL + """
+      [agents]
+      max_concurrent = 1
+      max_queued = 1
 
-        [agents]
-        max_concurrent = 1
-        max_queued = 1
-
-        [agents.echo]
-        model = "test/model"
-        timeout_s = 10
-        """);
-  }
-
-  @AfterEach
-  void stop() {
-    proxy.close();
-  }
+      [agents.echo]
+      model = "test/model"
+      timeout_s = 10
+      """);
 
   @Test
-  void should_queue_runs_beyond_the_cap_in_order_and_refuse_beyond_the_queue() throws Exception {
-    proxy.upstream().stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withFixedDelay(1000)
+  void should_queue_runs_beyond_the_cap_in_order_and_refuse_beyond_the_queue(TestProxy proxy) {
+    proxy.upstream().stubFor(Stubs.chat().willReturn(aResponse().withFixedDelay(1000)
         .withHeader("Content-Type", "application/json")
         .withBody("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
             + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}")));
@@ -49,10 +41,7 @@ class AgentQueueTest {
     String second = api.start("echo", new JsonObject().put("input", "two"), "queued");
 
     HttpResponse<String> third = api.post("/api/agents/echo/run", "{\"input\":\"three\"}");
-    assertEquals(429, third.statusCode(), third.body());
-    JsonObject error = new JsonObject(third.body()).getJsonObject("error");
-    assertEquals("rate_limit_error", error.getString("type"));
-    assertEquals("agent_queue_full", error.getString("code"));
+    assertEquals("agent_queue_full", OpenAiErrors.assertError(third, 429, "rate_limit_error").getString("code"));
     assertEquals("queued", new JsonObject(api.get("/api/agents/echo/status?run_id=" + second).body()).getString("status"));
 
     JsonObject one = api.awaitStatus("echo", first, "succeeded", Duration.ofSeconds(10));

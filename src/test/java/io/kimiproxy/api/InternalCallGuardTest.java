@@ -7,7 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kimiproxy.core.util.InternalCalls;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -24,7 +24,7 @@ class InternalCallGuardTest {
        "usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}""";
 
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass(TestProxy.TEST_MODEL, "api_keys = [\"" + CLIENT_KEY + "\"]");
+  static final SharedProxy PROXY = SharedProxy.with(TestProxy.ONE_PROVIDER, "api_keys = [\"" + CLIENT_KEY + "\"]");
 
   @Test
   void should_refuse_a_wrong_internal_token_even_with_a_valid_client_key() {

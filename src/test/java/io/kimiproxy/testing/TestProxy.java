@@ -44,24 +44,24 @@ public final class TestProxy implements AutoCloseable {
     this.config = config;
   }
 
-  /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model"; tests may append tables. */
-  public static final String TEST_MODEL = """
-      [providers.test]
-      base_url = "{{UPSTREAM}}/v1"
-      api_key = "${TEST_KEY}"
-      timeout_s = 10
+  /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
+  public static final String ONE_PROVIDER = """
+        [providers.test]
+        base_url = "{{UPSTREAM}}/v1"
+        api_key = "${TEST_KEY}"
+        timeout_s = 10
 
-      [models."test/model"]
-      provider = "test"
-      model = "upstream-model"
-      max_context = 1000
-      input_price = 2.0
-      output_price = 4.0
-      """;
+        [models."test/model"]
+        provider = "test"
+        model = "upstream-model"
+        max_context = 1000
+        input_price = 2.0
+        output_price = 4.0
+        """;
 
-  /** A proxy with {@link #TEST_MODEL}. */
+  /** The proxy with {@link #ONE_PROVIDER}. */
   public static TestProxy start() {
-    return start(TEST_MODEL);
+    return start(ONE_PROVIDER);
   }
 
   public static TestProxy start(String providersAndModels) {
