@@ -18,9 +18,9 @@ final class ChatExchange {
   final long startMs = System.currentTimeMillis();
   final RoutingContext ctx;
   final String client;
-  ChatRequest request;
-  /** "chat" for clients; another ledger kind ("summary") for the proxy's own internal calls. */
+  /** "chat" for clients; another ledger kind ("summary", "agent") for the proxy's own internal calls. */
   String kind = "chat";
+  ChatRequest request;
   String sessionId;
   /** The model's window (0 when unknown) and the part of it kept for the answer. */
   long maxContext;
