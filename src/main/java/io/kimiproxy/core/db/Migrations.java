@@ -59,7 +59,23 @@ final class Migrations {
             max_context INTEGER NOT NULL,
             context_fill DOUBLE NOT NULL
           )""",
-          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)"))
+          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)")),
+      new Migration(8, "tasks imported from Cline's history", List.of(
+          """
+          CREATE TABLE cline_tasks (
+            id TEXT PRIMARY KEY,
+            ts INTEGER NOT NULL,
+            tokens_in INTEGER NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            cache_writes INTEGER NOT NULL,
+            cache_reads INTEGER NOT NULL,
+            total_cost DOUBLE NOT NULL,
+            model_id TEXT,
+            api_provider TEXT,
+            imported_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_cline_tasks_ts ON cline_tasks(ts)"))
   );
 
   private Migrations() {}
