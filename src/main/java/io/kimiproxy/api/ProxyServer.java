@@ -2,12 +2,14 @@ package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
+import io.kimiproxy.api.routes.ClientRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.SqliteClientHistory;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
@@ -17,6 +19,7 @@ import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -55,20 +58,23 @@ public final class ProxyServer {
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
+      ClientMonitor monitor = new ClientMonitor(config.clients().idleAfterMs(), EventSink.NONE, scrubber);
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
-      HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
-      return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
-          .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
-              + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
-              + " providers, database " + config.databaseFile() + ")"))
+          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber, monitor);
+      return monitor.loadHistory(new SqliteClientHistory(database.pool())).compose(loaded -> {
+        HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
+            () -> routes(vertx, config, chat, store, ledger, monitor));
+        return vertx.deployVerticle(verticle)
+            .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id));
+      }).onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
+          + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
+          + " providers, database " + config.databaseFile() + ")"))
           .onFailure(e -> database.close());
     });
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
+  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
+                               ClientMonitor clients) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -78,6 +84,7 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new ClientRoutes(clients).mount(router);
     return router;
   }
 

@@ -5,6 +5,7 @@ import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -24,6 +25,7 @@ final class ChatExchange {
   Long ttfbMs;
   int status = 200;
   ProxyError error;
+  ClientMonitor.Visit visit;
 
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;

@@ -6,20 +6,23 @@ import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonObject;
 
-/** Turns a finished exchange into its ledger row and its live event. */
+/** Turns a finished exchange into its ledger row, its live event and its client's counts. */
 final class UsageRecorder {
   private static final int MAX_ERROR_MESSAGE = 300;
 
   private final LedgerWriter ledger;
   private final EventSink events;
   private final SecretScrubber scrubber;
+  private final ClientMonitor clients;
 
-  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber, ClientMonitor clients) {
     this.ledger = ledger;
     this.events = events;
     this.scrubber = scrubber;
+    this.clients = clients;
   }
 
   void record(ChatExchange x) {
@@ -37,6 +40,7 @@ final class UsageRecorder {
         x.route != null ? x.route.model().maxContext() : 0);
     ledger.record(row);
     events.publish(EventNames.REQUEST, toEvent(row));
+    clients.left(x.visit, row);
   }
 
   static JsonObject toEvent(RequestRecord r) {

@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
 public final class RequestGuard implements Handler<RoutingContext> {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Set<String> PUBLIC_PATHS = Set.of("/health");
+  /**
+   * The routing context's data item naming the client key a request carried: "key-N" for the
+   * N-th of server.api_keys (never the key itself); absent when no key was needed.
+   */
+  public static final String CLIENT_KEY = "kimi-proxy.client-key";
 
   private final ServerConfig server;
 
@@ -47,9 +52,13 @@ public final class RequestGuard implements Handler<RoutingContext> {
           + "' are not allowed: add the origin to server.allowed_origins to permit it."));
       return;
     }
-    if (server.authRequired() && !PUBLIC_PATHS.contains(request.path()) && !authorized(request)) {
-      reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
-      return;
+    if (server.authRequired() && !PUBLIC_PATHS.contains(request.path())) {
+      int key = keyNumber(request);
+      if (key == 0) {
+        reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
+        return;
+      }
+      ctx.put(CLIENT_KEY, "key-" + key);
     }
     ctx.next();
   }
@@ -68,15 +77,18 @@ public final class RequestGuard implements Handler<RoutingContext> {
     return server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin));
   }
 
-  private boolean authorized(HttpServerRequest request) {
+  /** The 1-based position in server.api_keys of the key the request carries, 0 for none. */
+  private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return 0;
     String presented = header.substring(7).trim();
-    boolean ok = false;
-    for (Secret key : server.apiKeys()) {
-      ok |= key.matches(presented); // no early exit: timing tells nothing about which key nearly matched
+    int found = 0;
+    for (int i = 0; i < server.apiKeys().size(); i++) {
+      Secret key = server.apiKeys().get(i);
+      // no early exit: timing tells nothing about which key nearly matched
+      if (key.matches(presented) && found == 0) found = i + 1;
     }
-    return ok;
+    return found;
   }
 
   private static void reject(RoutingContext ctx, ProxyError error) {
