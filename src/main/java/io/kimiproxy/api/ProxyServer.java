@@ -3,6 +3,8 @@ package io.kimiproxy.api;
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ClientRoutes;
+import io.kimiproxy.api.routes.ClineRoutes;
+import io.kimiproxy.api.routes.ContinueRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
@@ -10,8 +12,10 @@ import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteClientHistory;
+import io.kimiproxy.core.db.SqliteClineTaskStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.importers.ClineTaskStore;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
@@ -20,6 +24,7 @@ import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.services.clients.ClientMonitor;
+import io.kimiproxy.services.importers.Importers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -39,15 +44,20 @@ public final class ProxyServer {
   private final Database database;
   private final LedgerWriter ledger;
   private final UpstreamClient upstream;
+  private final Importers importers;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
+  /** Who uses the proxy: the client monitor, and the importers of what Cline and Continue record. */
+  private record Clients(ClientMonitor monitor, Importers importers, ClineTaskStore clineTasks) {}
+
   private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
-                      HttpVerticle verticle, String deploymentId) {
+                      Importers importers, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
     this.upstream = upstream;
+    this.importers = importers;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
@@ -62,10 +72,13 @@ public final class ProxyServer {
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
           new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber, monitor);
       return monitor.loadHistory(new SqliteClientHistory(database.pool())).compose(loaded -> {
+        ClineTaskStore clineTasks = new SqliteClineTaskStore(database.pool());
+        Clients clients = new Clients(monitor, Importers.start(vertx, config.clients(), clineTasks), clineTasks);
         HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-            () -> routes(vertx, config, chat, store, ledger, monitor));
+            () -> routes(vertx, config, chat, store, ledger, clients));
         return vertx.deployVerticle(verticle)
-            .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id));
+            .map(id -> new ProxyServer(vertx, database, ledger, upstream, clients.importers(), verticle, id))
+            .onFailure(e -> clients.importers().close());
       }).onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
           + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
           + " providers, database " + config.databaseFile() + ")"))
@@ -74,7 +87,7 @@ public final class ProxyServer {
   }
 
   private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
-                               ClientMonitor clients) {
+                               Clients clients) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -84,7 +97,9 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
-    new ClientRoutes(clients).mount(router);
+    new ClientRoutes(clients.monitor()).mount(router);
+    new ClineRoutes(clients.importers().cline(), clients.clineTasks()).mount(router);
+    new ContinueRoutes(clients.importers().continueLog(), store, ledger).mount(router);
     return router;
   }
 
@@ -98,6 +113,7 @@ public final class ProxyServer {
 
   public Future<Void> close() {
     return vertx.undeploy(deploymentId)
+        .compose(v -> importers.close())
         .compose(v -> ledger.flush())
         .compose(v -> upstream.close())
         .compose(v -> database.close());
