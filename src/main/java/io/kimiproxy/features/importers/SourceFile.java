@@ -19,7 +19,7 @@ import java.util.Arrays;
 public final class SourceFile {
   private SourceFile() {}
 
-  public enum Kind { MISSING, SYMLINK, NOT_REGULAR, TOO_LARGE, OK }
+  public enum Kind { MISSING, SYMLINK, NOT_REGULAR, TOO_LARGE, REGULAR }
 
   /**
    * What is at a path, without following a link.
@@ -30,13 +30,13 @@ public final class SourceFile {
   public record Probe(Path path, Kind kind, long size, long modifiedMs, String identity) {
 
     public boolean ok() {
-      return kind == Kind.OK;
+      return kind == Kind.REGULAR;
     }
 
     /** Why the file is not read, in words for a status page; null when it is read. */
     public String problem(long maxBytes) {
       return switch (kind) {
-        case OK -> null;
+        case REGULAR -> null;
         case MISSING -> "no file at " + path;
         case SYMLINK -> "refused: " + path + " is a symbolic link; set the path to the file itself";
         case NOT_REGULAR -> "refused: " + path + " is not a regular file";
@@ -60,7 +60,7 @@ public final class SourceFile {
     Kind kind = attrs.isSymbolicLink() ? Kind.SYMLINK
         : !attrs.isRegularFile() ? Kind.NOT_REGULAR
         : attrs.size() > maxBytes ? Kind.TOO_LARGE
-        : Kind.OK;
+        : Kind.REGULAR;
     return new Probe(path, kind, attrs.size(), attrs.lastModifiedTime().toMillis(), identity(path, attrs));
   }
 

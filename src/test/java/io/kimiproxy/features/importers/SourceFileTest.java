@@ -18,7 +18,7 @@ class SourceFileTest {
     Path file = Files.writeString(folder.resolve("f.json"), "[]");
     Path link = Files.createSymbolicLink(folder.resolve("link.json"), file);
 
-    assertEquals(SourceFile.Kind.OK, SourceFile.probe(file, 10).kind());
+    assertEquals(SourceFile.Kind.REGULAR, SourceFile.probe(file, 10).kind());
     assertEquals(SourceFile.Kind.TOO_LARGE, SourceFile.probe(file, 1).kind());
     assertEquals(SourceFile.Kind.SYMLINK, SourceFile.probe(link, 10).kind());
     assertEquals(SourceFile.Kind.NOT_REGULAR, SourceFile.probe(folder, 10).kind());
