@@ -102,8 +102,10 @@ class ContinueUsageApiTest {
   void should_say_the_file_is_missing_until_it_appears() throws Exception {
     Path log = Files.createTempDirectory("continue").resolve("core.log");
     try (TestProxy proxy = TestProxy.start(CONFIG.formatted(log))) {
-      JsonObject before = usage(proxy);
+      JsonObject before = Eventually.await(Duration.ofSeconds(10), () -> usage(proxy),
+          u -> u.getValue("exists") != null, "the first look at the path");
       assertEquals(false, before.getBoolean("exists"));
+      assertEquals("missing", before.getString("file"));
       assertEquals(0, before.getJsonObject("totals").getLong("requests"));
 
       Files.writeString(log, "Prompt tokens: 9\nCompletion tokens: 4\n");

@@ -37,6 +37,7 @@ public final class ContinueImporter {
   /**
    * What the log has said so far.
    *
+   * @param file       what was at the path at the last look; null before the first (or when disabled)
    * @param sinceStart entries dated (by their line, or by when they were read) since {@code startedAtMs}
    * @param recent     the latest entries, newest first; {@code timestampMs} null for backlog lines without a date
    */
@@ -58,7 +59,7 @@ public final class ContinueImporter {
   private Totals sinceStart = Totals.ZERO;
   private long lastContextLength;
   private final Deque<ContinueEntry> recent = new ArrayDeque<>();
-  private SourceFile.Kind file = SourceFile.Kind.MISSING;
+  private SourceFile.Kind file; // null until the first look
   private long offset;
   private long rotations;
   private long truncations;
