@@ -5,8 +5,10 @@ import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ClientRoutes;
 import io.kimiproxy.api.routes.ClineRoutes;
 import io.kimiproxy.api.routes.ContinueRoutes;
+import io.kimiproxy.api.routes.DashboardRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
+import io.kimiproxy.api.routes.MetricsRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
@@ -14,7 +16,6 @@ import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteClientHistory;
 import io.kimiproxy.core.db.SqliteClineTaskStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
-import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.importers.ClineTaskStore;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
@@ -25,6 +26,9 @@ import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.services.clients.ClientMonitor;
 import io.kimiproxy.services.importers.Importers;
+import io.kimiproxy.services.live.LiveHub;
+import io.kimiproxy.services.live.LiveSnapshot;
+import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -44,50 +48,72 @@ public final class ProxyServer {
   private final Database database;
   private final LedgerWriter ledger;
   private final UpstreamClient upstream;
+  private final Live live;
   private final Importers importers;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
+  /** The dashboard's side of the proxy: its event hub and the metrics. */
+  private record Live(LiveHub hub, ProxyMetrics metrics) {}
+
   /** Who uses the proxy: the client monitor, and the importers of what Cline and Continue record. */
   private record Clients(ClientMonitor monitor, Importers importers, ClineTaskStore clineTasks) {}
 
-  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
+  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream, Live live,
                       Importers importers, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
     this.upstream = upstream;
+    this.live = live;
     this.importers = importers;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    return Database.open(vertx, config.databaseFile()).compose(database -> {
+    // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
+    // load, which is not an event loop's to spend.
+    ProxyMetrics metrics = new ProxyMetrics();
+    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    return vertx.executeBlocking(tokens::preload, false)
+        .compose(loaded -> Database.open(vertx, config.databaseFile())).compose(database -> {
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
-      ClientMonitor monitor = new ClientMonitor(config.clients().idleAfterMs(), EventSink.NONE, scrubber);
+      Live live = live(vertx, config, store, ledger, metrics);
+      ClientMonitor monitor = new ClientMonitor(config.clients().idleAfterMs(), live.hub(), scrubber);
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber, monitor);
+          tokens, ledger, live.hub(), scrubber, monitor);
       return monitor.loadHistory(new SqliteClientHistory(database.pool())).compose(loaded -> {
         ClineTaskStore clineTasks = new SqliteClineTaskStore(database.pool());
         Clients clients = new Clients(monitor, Importers.start(vertx, config.clients(), clineTasks), clineTasks);
         HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-            () -> routes(vertx, config, chat, store, ledger, clients));
+            () -> routes(vertx, config, chat, store, ledger, live, clients));
         return vertx.deployVerticle(verticle)
-            .map(id -> new ProxyServer(vertx, database, ledger, upstream, clients.importers(), verticle, id))
+            .map(id -> new ProxyServer(vertx, database, ledger, upstream, live, clients.importers(), verticle, id))
             .onFailure(e -> clients.importers().close());
       }).onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
           + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
           + " providers, database " + config.databaseFile() + ")"))
-          .onFailure(e -> database.close());
-    });
+          .onFailure(e -> {
+            live.hub().close();
+            database.close();
+          });
+    }).onFailure(e -> metrics.close());
+  }
+
+  private static Live live(Vertx vertx, ProxyConfig config, LedgerStore store, LedgerWriter ledger, ProxyMetrics metrics) {
+    metrics.watchLedger(ledger);
+    LiveHub hub = new LiveHub(vertx, new LiveSnapshot(store, ledger, config));
+    metrics.watchLiveClients(hub::clientCount, hub::droppedEvents);
+    return new Live(hub, metrics);
   }
 
   private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
-                               Clients clients) {
+                               Live live, Clients clients) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -97,6 +123,8 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new MetricsRoutes(live.metrics()).mount(router);
+    new DashboardRoutes(live.hub()).mount(router);
     new ClientRoutes(clients.monitor()).mount(router);
     new ClineRoutes(clients.importers().cline(), clients.clineTasks()).mount(router);
     new ContinueRoutes(clients.importers().continueLog(), store, ledger).mount(router);
@@ -111,10 +139,17 @@ public final class ProxyServer {
     return ledger;
   }
 
+  /** Where features publish their events for the dashboard (and where it subscribes). */
+  public LiveHub events() {
+    return live.hub();
+  }
+
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId)
+    return live.hub().close()
+        .compose(v -> vertx.undeploy(deploymentId))
         .compose(v -> importers.close())
         .compose(v -> ledger.flush())
+        .andThen(v -> live.metrics().close())
         .compose(v -> upstream.close())
         .compose(v -> database.close());
   }

@@ -4,7 +4,9 @@ import io.kimiproxy.core.util.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,8 +35,12 @@ public final class ConfigLoader {
     String text;
     try {
       text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), null, "no such file");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(file.toString(), null, "permission denied");
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), null, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw new ConfigException(file.toString(), null, "cannot read the file: " + e.getMessage());
     }
     return parse(text, file, env);
   }

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.kimiproxy.testing.Eventually;
+import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.Fixtures;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.LiveFeed;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,21 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client monitor through the real proxy: clients told apart by User-Agent, X-Title and client key. */
 class ClientMonitorApiTest {
-  private static final String MODELS = """
-      [providers.test]
-      base_url = "{{UPSTREAM}}/v1"
-      api_key = "${TEST_KEY}"
-
-      [models."test/model"]
-      provider = "test"
-      model = "gpt-5-nano"
-      input_price = 0.05
-      output_price = 0.40
-      """;
-  private static final double COST = (11 * 0.05 + 228 * 0.40) / 1e6;
+  /** The usage of the recorded answer (11 prompt, 228 completion tokens) at TestProxy's prices. */
+  private static final double COST = (11 * 2.0 + 228 * 4.0) / 1e6;
 
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass(MODELS + "\n[clients]\nidle_after_s = 0.5\n");
+  static final SharedProxy PROXY = SharedProxy.with(TestProxy.ONE_PROVIDER + "\n[clients]\nidle_after_s = 0.5\n");
 
   private static void answer(TestProxy proxy, int delayMs) {
     proxy.upstream().stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
@@ -61,8 +52,7 @@ class ClientMonitorApiTest {
   }
 
   @Test
-  void should_list_each_kind_of_client_with_its_outcomes_tokens_cost_and_task() {
-    TestProxy proxy = PROXY.get();
+  void should_list_each_kind_of_client_with_its_outcomes_tokens_cost_and_task(TestProxy proxy) {
     answer(proxy, 0);
     assertEquals(200, proxy.send(chat(proxy, "OpenAI/JS 4.96.0", "Refactor the importer").header("X-Title", "Cline").build()).statusCode());
     assertEquals(200, proxy.send(chat(proxy, "OpenAI/JS 4.96.0", "Now add tests").header("X-Title", "Cline").build()).statusCode());
@@ -95,17 +85,16 @@ class ClientMonitorApiTest {
   }
 
   @Test
-  void should_be_active_while_a_request_is_in_flight_and_idle_once_the_threshold_passed() {
-    TestProxy proxy = PROXY.get();
+  void should_be_active_while_a_request_is_in_flight_and_idle_once_the_threshold_passed(TestProxy proxy) {
     answer(proxy, 1500);
     CompletableFuture<HttpResponse<String>> pending = proxy.http().sendAsync(
         chat(proxy, "curl/8.5.0", "Wait for me").build(), HttpResponse.BodyHandlers.ofString());
 
-    JsonObject during = Eventually.await(Duration.ofSeconds(10), () -> client(proxy.get("/api/clients").body(), "other"),
+    JsonObject during = Poll.until(Duration.ofSeconds(10), () -> client(proxy.get("/api/clients").body(), "other"),
         c -> c != null && c.getLong("in_flight") == 1, "the request in flight");
     assertEquals("active", during.getString("status"));
     assertEquals(200, pending.join().statusCode());
-    JsonObject after = Eventually.await(Duration.ofSeconds(10), () -> client(proxy.get("/api/clients").body(), "other"),
+    JsonObject after = Poll.until(Duration.ofSeconds(10), () -> client(proxy.get("/api/clients").body(), "other"),
         c -> c.getString("status").equals("idle"), "the client to turn idle");
 
     assertEquals(0, after.getLong("in_flight"));
@@ -113,9 +102,24 @@ class ClientMonitorApiTest {
   }
 
   @Test
+  void should_send_the_client_to_the_dashboard_after_each_request() {
+    try (TestProxy proxy = TestProxy.start(); LiveFeed feed = LiveFeed.connect(proxy, "")) {
+      answer(proxy, 0);
+      assertEquals(200, proxy.send(chat(proxy, "OpenAI/Python 1.99.0", "Watch the feed").build()).statusCode());
+
+      JsonObject client = feed.next(m -> "client_updated".equals(m.getString("type"))
+          && "Watch the feed".equals(m.getJsonObject("data").getString("current_task")), "client_updated").getJsonObject("data");
+
+      assertEquals("openai-sdk", client.getString("client"));
+      assertEquals(0, client.getLong("in_flight"));
+      assertEquals(client, client(proxy.get("/api/clients").body(), "openai-sdk"));
+    }
+  }
+
+  @Test
   void should_name_a_client_by_its_key_number_and_never_show_the_key() {
     String keys = "api_keys = [\"first-client-key-aaaaaaaa\", \"second-client-key-bbbbbbbb\"]";
-    try (TestProxy proxy = TestProxy.start(MODELS, keys)) {
+    try (TestProxy proxy = TestProxy.start(TestProxy.ONE_PROVIDER, keys)) {
       answer(proxy, 0);
       HttpResponse<String> answered = proxy.send(chat(proxy, "OpenAI/Python 1.99.0", "Use key second-client-key-bbbbbbbb")
           .header("Authorization", "Bearer second-client-key-bbbbbbbb").build());
@@ -133,7 +137,7 @@ class ClientMonitorApiTest {
 
   @Test
   void should_start_a_new_process_from_the_totals_in_the_ledger() {
-    try (TestProxy proxy = TestProxy.start(MODELS)) {
+    try (TestProxy proxy = TestProxy.start()) {
       answer(proxy, 0);
       assertEquals(200, proxy.send(chat(proxy, "Cline/3.38", "Before the restart").build()).statusCode());
       await(proxy.server().ledger().flush());

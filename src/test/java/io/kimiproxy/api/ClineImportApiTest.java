@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kimiproxy.testing.Eventually;
+import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +40,7 @@ class ClineImportApiTest {
     Path history = Files.createTempDirectory("cline").resolve("taskHistory.json");
     install("taskHistory.json", history);
     try (TestProxy proxy = start(history, "")) {
-      JsonObject status = Eventually.await(Duration.ofSeconds(10), () -> json(proxy, "/api/cline/status"),
+      JsonObject status = Poll.until(Duration.ofSeconds(10), () -> json(proxy, "/api/cline/status"),
           s -> s.getLong("tasks") == 5 && s.getValue("last_import") != null, "the first import by the poll");
       assertTrue(status.getBoolean("exists"));
       assertEquals(history.toString(), status.getString("path"));
@@ -55,7 +55,7 @@ class ClineImportApiTest {
       assertEquals(5, same.getLong("unchanged"));
 
       install("taskHistory-updated.json", history);
-      JsonObject changed = Eventually.await(Duration.ofSeconds(10), () -> json(proxy, "/api/cline/status"),
+      JsonObject changed = Poll.until(Duration.ofSeconds(10), () -> json(proxy, "/api/cline/status"),
           s -> s.getJsonObject("last_import").getLong("tasks_in_file") == 6, "the poll to import the changed file")
           .getJsonObject("last_import");
       assertEquals(1, changed.getLong("inserted"));
@@ -144,7 +144,7 @@ class ClineImportApiTest {
 
       Files.delete(history);
       Files.copy(real, history);
-      JsonObject imported = Eventually.await(Duration.ofSeconds(10), () -> json(proxy, "/api/cline/status"),
+      JsonObject imported = Poll.until(Duration.ofSeconds(10), () -> json(proxy, "/api/cline/status"),
           s -> s.getLong("tasks") == 5, "the poll to import the file once it is a regular file");
       assertNull(imported.getValue("last_error"));
     }

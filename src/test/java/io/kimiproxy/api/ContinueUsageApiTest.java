@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kimiproxy.testing.Eventually;
+import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.Fixtures;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
@@ -22,14 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Continue's log followed through the real proxy: the sample, then appends, a rotation and a truncation. */
 class ContinueUsageApiTest {
-  private static final String CONFIG = """
-      [providers.test]
-      base_url = "{{UPSTREAM}}/v1"
-      api_key = "${TEST_KEY}"
-
-      [models."test/model"]
-      provider = "test"
-      model = "upstream-model"
+  private static final String CONFIG = TestProxy.ONE_PROVIDER + """
 
       [importers.cline]
       enabled = false
@@ -45,7 +38,7 @@ class ContinueUsageApiTest {
   }
 
   private static JsonObject awaitRequests(TestProxy proxy, long requests, String what) {
-    return Eventually.await(Duration.ofSeconds(10), () -> usage(proxy),
+    return Poll.until(Duration.ofSeconds(10), () -> usage(proxy),
         u -> u.getJsonObject("totals").getLong("requests") == requests, what);
   }
 
@@ -102,7 +95,7 @@ class ContinueUsageApiTest {
   void should_say_the_file_is_missing_until_it_appears() throws Exception {
     Path log = Files.createTempDirectory("continue").resolve("core.log");
     try (TestProxy proxy = TestProxy.start(CONFIG.formatted(log))) {
-      JsonObject before = Eventually.await(Duration.ofSeconds(10), () -> usage(proxy),
+      JsonObject before = Poll.until(Duration.ofSeconds(10), () -> usage(proxy),
           u -> u.getValue("exists") != null, "the first look at the path");
       assertEquals(false, before.getBoolean("exists"));
       assertEquals("missing", before.getString("file"));

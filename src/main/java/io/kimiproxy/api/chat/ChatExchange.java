@@ -25,6 +25,8 @@ final class ChatExchange {
   Long ttfbMs;
   int status = 200;
   ProxyError error;
+  /** The stream had begun when it failed: the client got a 200 and then an error event. */
+  boolean streamBroken;
   ClientMonitor.Visit visit;
 
   ChatExchange(RoutingContext ctx, String client) {

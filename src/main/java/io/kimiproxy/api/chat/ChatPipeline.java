@@ -134,7 +134,7 @@ public final class ChatPipeline {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
     return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
-            x.request.includeUsage(), x.startNanos)
+            x.request.includeUsage(), x.startNanos, scrubber)
         .map(outcome -> {
           x.ttfbMs = outcome.ttfbMs();
           settleUsage(x, outcome.usage(), outcome::completionText);
@@ -161,6 +161,7 @@ public final class ChatPipeline {
       x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
     } else if (outcome.error() != null) {
       x.failed(scrubbed(outcome.error()));
+      x.streamBroken = true;
     }
   }
 
