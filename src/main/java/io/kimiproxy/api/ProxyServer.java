@@ -7,6 +7,7 @@ import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.api.wiring.AgentModule;
+import io.kimiproxy.api.wiring.ClientsModule;
 import io.kimiproxy.api.wiring.ContextModule;
 import io.kimiproxy.api.wiring.Foundation;
 import io.kimiproxy.api.wiring.LiveModule;
@@ -60,9 +61,10 @@ public final class ProxyServer {
           Foundation f = Foundation.create(vertx, config, database, tokens);
           LiveModule live = LiveModule.create(f, metrics);
           ContextModule context = ContextModule.create(f, live.events());
-          List<Module> modules = List.of(live, context, AgentModule.create(f));
+          ClientsModule clients = ClientsModule.create(f, live.events());
+          List<Module> modules = List.of(live, context, clients, AgentModule.create(f));
           ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), f.upstream(), tokens,
-              f.ledger(), live.events(), f.scrubber(), context.steps());
+              f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor());
           HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
               () -> routes(f, chat, modules));
           return Future.all(modules.stream().map(Module::beforeListening).toList())

@@ -7,6 +7,7 @@ import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -40,6 +41,7 @@ final class ChatExchange {
   ProxyError error;
   /** The stream had begun when it failed: the client got a 200 and then an error event. */
   boolean streamBroken;
+  ClientMonitor.Visit visit;
 
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;

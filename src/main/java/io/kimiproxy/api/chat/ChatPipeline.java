@@ -1,6 +1,7 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
@@ -19,6 +20,7 @@ import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,17 +43,19 @@ public final class ChatPipeline {
   private final UsageRecorder recorder;
   private final SecretScrubber scrubber;
   private final ContextSteps context;
+  private final ClientMonitor clients;
 
   public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ContextSteps context) {
+                      ContextSteps context, ClientMonitor clients) {
     this.resolver = resolver;
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
-    this.recorder = new UsageRecorder(ledger, events, scrubber);
+    this.recorder = new UsageRecorder(ledger, events, scrubber, clients);
     this.scrubber = scrubber;
     this.context = context;
+    this.clients = clients;
   }
 
   public void handle(RoutingContext ctx) {
@@ -59,6 +63,7 @@ public final class ChatPipeline {
     String client = ClientKind.detect(http.getHeader("User-Agent"), http.getHeader("X-Title"),
         http.getHeader("HTTP-Referer")).label();
     ChatExchange x = new ChatExchange(ctx, client);
+    x.visit = clients.arrived(client, ctx.get(RequestGuard.CLIENT_KEY));
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
@@ -80,6 +85,7 @@ public final class ChatPipeline {
     if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
+    clients.working(x.visit, x.request);
     return Future.succeededFuture(x);
   }
 

@@ -142,7 +142,23 @@ final class Migrations {
             started_at INTEGER,
             finished_at INTEGER
           )""",
-          "CREATE INDEX idx_agent_runs_agent ON agent_runs(agent_id, created_at)"))
+          "CREATE INDEX idx_agent_runs_agent ON agent_runs(agent_id, created_at)")),
+      new Migration(8, "tasks imported from Cline's history", List.of(
+          """
+          CREATE TABLE cline_tasks (
+            id TEXT PRIMARY KEY,
+            ts INTEGER NOT NULL,
+            tokens_in INTEGER NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            cache_writes INTEGER NOT NULL,
+            cache_reads INTEGER NOT NULL,
+            total_cost DOUBLE NOT NULL,
+            model_id TEXT,
+            api_provider TEXT,
+            imported_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_cline_tasks_ts ON cline_tasks(ts)"))
   );
 
   private Migrations() {}
