@@ -25,7 +25,7 @@ import org.tomlj.TomlParseResult;
 public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models");
+  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models", "guardrails");
 
   private ConfigLoader() {}
 
@@ -55,9 +55,10 @@ public final class ConfigLoader {
     Path database = storage(root.section("storage"), folder);
     Map<String, ProviderConfig> providers = providers(root.section("providers"));
     Map<String, ModelConfig> models = models(root.section("models"), providers);
+    GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models));
+        Collections.unmodifiableMap(models), guardrails);
     checkListen(config);
     return config;
   }

@@ -15,6 +15,8 @@ public final class EventNames {
   public static final String COMPACTION = "compaction";
   public static final String RATE_LIMIT = "rate_limit";
   public static final String QUOTA = "quota";
+  /** A tool call a guardrail flagged or blocked. */
+  public static final String GUARDRAIL = "guardrail";
 
   private EventNames() {}
 }
