@@ -3,17 +3,20 @@ package io.kimiproxy.api;
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ExportRoutes;
+import io.kimiproxy.api.routes.GuardrailRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.SqliteGuardActionStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.features.guardrails.Guardrails;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -35,15 +38,17 @@ public final class ProxyServer {
   private final Vertx vertx;
   private final Database database;
   private final LedgerWriter ledger;
+  private final Guardrails guardrails;
   private final UpstreamClient upstream;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
-  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
-                      HttpVerticle verticle, String deploymentId) {
+  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, Guardrails guardrails,
+                      UpstreamClient upstream, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
+    this.guardrails = guardrails;
     this.upstream = upstream;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
@@ -55,12 +60,14 @@ public final class ProxyServer {
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
+      EventSink events = EventSink.NONE;
+      Guardrails guardrails = new Guardrails(config.guardrails(), new SqliteGuardActionStore(database.pool()), events, scrubber);
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, events, scrubber, guardrails);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
+          () -> routes(vertx, config, chat, store, ledger, guardrails));
       return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
+          .map(id -> new ProxyServer(vertx, database, ledger, guardrails, upstream, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
               + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
               + " providers, database " + config.databaseFile() + ")"))
@@ -68,7 +75,8 @@ public final class ProxyServer {
     });
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
+  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
+                               Guardrails guardrails) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -78,6 +86,7 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new GuardrailRoutes(guardrails, maxBody).mount(router);
     return router;
   }
 
@@ -92,6 +101,7 @@ public final class ProxyServer {
   public Future<Void> close() {
     return vertx.undeploy(deploymentId)
         .compose(v -> ledger.flush())
+        .compose(v -> guardrails.flush())
         .compose(v -> upstream.close())
         .compose(v -> database.close());
   }

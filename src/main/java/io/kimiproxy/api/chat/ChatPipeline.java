@@ -3,6 +3,9 @@ package io.kimiproxy.api.chat;
 import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.guard.ToolCallContext;
+import io.kimiproxy.core.guard.ToolCallInspection;
+import io.kimiproxy.core.guard.ToolCallInspector;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
@@ -11,12 +14,15 @@ import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
+import io.kimiproxy.proxy.guard.AnswerGate;
+import io.kimiproxy.proxy.guard.ToolCallGate;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.stream.RelayOutcome;
 import io.kimiproxy.proxy.stream.StreamRelay;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.vertx.core.Future;
@@ -45,9 +51,11 @@ public final class ChatPipeline {
   private final TokenCounter tokens;
   private final UsageRecorder recorder;
   private final SecretScrubber scrubber;
+  private final ToolCallInspector toolCalls;
 
   public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
-                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
+                      ToolCallInspector toolCalls) {
     this.vertx = vertx;
     this.resolver = resolver;
     this.adapters = adapters;
@@ -55,6 +63,7 @@ public final class ChatPipeline {
     this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber);
     this.scrubber = scrubber;
+    this.toolCalls = toolCalls;
   }
 
   public void handle(RoutingContext ctx) {
@@ -120,20 +129,26 @@ public final class ChatPipeline {
     return exchange.body().map(body -> {
       NonStreamReply reply = adapter.fromUpstream(body, x.route);
       settleUsage(x, reply.usage(), () -> completionText(reply.json()));
-      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(reply.body());
+      Buffer answer = AnswerGate.filter(reply, inspection(x));
+      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(answer);
       return null;
     });
   }
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
-    return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
-            x.request.includeUsage(), x.startNanos)
+    StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, x.route), inspection(x));
+    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(), x.startNanos)
         .map(outcome -> {
           x.ttfbMs = outcome.ttfbMs();
           settleUsage(x, outcome.usage(), outcome::completionText);
           settleEnding(x, outcome);
           return null;
         });
+  }
+
+  /** The guardrails' inspection of this answer's tool calls, or null when they are off. */
+  private ToolCallInspection inspection(ChatExchange x) {
+    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, x.route.alias(), x.request.stream()));
   }
 
   /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */
