@@ -19,6 +19,8 @@ import io.vertx.ext.web.RoutingContext;
  * answered 422 in OpenAI's error shape, its message naming the field.
  */
 public final class GuardrailRoutes {
+  private static final String RULES = "invalid_guardrail_rules";
+  private static final String TOGGLE = "invalid_guardrail_toggle";
   private final Guardrails guardrails;
   private final long maxBodyBytes;
 
@@ -42,21 +44,21 @@ public final class GuardrailRoutes {
   }
 
   private Future<JsonObject> replaceRules(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx, false);
+    JsonObject body = jsonBody(ctx, false, RULES);
     try {
       guardrails.update(current -> RulesJson.merge(current, body));
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(RULES, e.getMessage());
     }
     return Future.succeededFuture(rules());
   }
 
   /** {@code {"enabled": true|false}} sets the switch; an empty body flips it. */
   private Future<JsonObject> toggle(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx, true);
+    JsonObject body = jsonBody(ctx, true, TOGGLE);
     Object wanted = body.getValue("enabled");
     if (body.size() > 1 || (!body.isEmpty() && !(wanted instanceof Boolean))) {
-      throw invalid("the body must be empty (to flip the switch) or {\"enabled\": true|false}");
+      throw invalid(TOGGLE, "the body must be empty (to flip the switch) or {\"enabled\": true|false}");
     }
     boolean on = guardrails.update(c -> c.withEnabled(wanted instanceof Boolean b ? b : !c.enabled())).enabled();
     return Future.succeededFuture(new JsonObject().put("enabled", on));
@@ -80,20 +82,20 @@ public final class GuardrailRoutes {
     return session == null || session.isBlank() ? null : session;
   }
 
-  private static JsonObject jsonBody(RoutingContext ctx, boolean emptyAllowed) {
+  private static JsonObject jsonBody(RoutingContext ctx, boolean emptyAllowed, String code) {
     Buffer raw = ctx.body().buffer();
     if (raw == null || raw.toString().isBlank()) {
       if (emptyAllowed) return new JsonObject();
-      throw invalid("the body must be a JSON object");
+      throw invalid(code, "the body must be a JSON object");
     }
     try {
       return raw.toJsonObject();
     } catch (RuntimeException e) {
-      throw invalid("the body must be a JSON object");
+      throw invalid(code, "the body must be a JSON object");
     }
   }
 
-  private static ProxyError invalid(String message) {
-    return ProxyError.of(422, ErrorType.INVALID_REQUEST, "invalid_guardrail_rules", message);
+  private static ProxyError invalid(String code, String message) {
+    return ProxyError.of(422, ErrorType.INVALID_REQUEST, code, message);
   }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 final class GuardStats {
   private GuardStats() {}
 
-  static JsonObject toJson(List<GuardCount> counts) {
+  static JsonObject toJson(boolean enabled, List<GuardCount> counts) {
     JsonObject total = zero();
     JsonObject byType = new JsonObject();
     for (ToolCallType type : ToolCallType.values()) byType.put(type.name(), zero());
@@ -23,14 +23,14 @@ final class GuardStats {
       add(total, c);
       add(byType.getJsonObject(c.type().name()), c);
       JsonObject session = bySession.computeIfAbsent(String.valueOf(c.sessionId()),
-          id -> zero().put("session", c.sessionId()).put("last_ts", 0L));
+          id -> new JsonObject().put("session", c.sessionId()).put("last_ts", 0L).mergeIn(zero()));
       add(session, c);
       session.put("last_ts", Math.max(session.getLong("last_ts"), c.lastTimestampMs()));
     }
     JsonArray sessions = new JsonArray();
     bySession.values().stream().sorted(Comparator.comparingLong((JsonObject s) -> s.getLong("last_ts")).reversed())
         .forEach(sessions::add);
-    return new JsonObject().put("total", total).put("by_type", byType).put("by_session", sessions);
+    return new JsonObject().put("enabled", enabled).put("total", total).put("by_type", byType).put("by_session", sessions);
   }
 
   private static JsonObject zero() {

@@ -76,7 +76,7 @@ public final class Guardrails implements ToolCallInspector {
   }
 
   public Future<JsonObject> stats(String sessionId) {
-    return flush().compose(v -> store.counts(sessionId)).map(counts -> GuardStats.toJson(counts).put("enabled", config().enabled()));
+    return flush().compose(v -> store.counts(sessionId)).map(counts -> GuardStats.toJson(config().enabled(), counts));
   }
 
   private synchronized void remember(GuardActionRecord action) {

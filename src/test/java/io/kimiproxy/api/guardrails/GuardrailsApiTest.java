@@ -113,7 +113,7 @@ class GuardrailsApiTest {
     assertEquals(new JsonObject().put("enabled", false), new JsonObject(toggle("{\"enabled\":false}").body()));
     HttpResponse<String> bad = toggle("{\"enabled\":\"off\"}");
     assertEquals(422, bad.statusCode());
-    assertEquals("invalid_guardrail_rules", new JsonObject(bad.body()).getJsonObject("error").getString("code"));
+    assertEquals("invalid_guardrail_toggle", new JsonObject(bad.body()).getJsonObject("error").getString("code"));
   }
 
   @Test
