@@ -141,6 +141,11 @@ public final class ToolCallGate implements StreamDecoder, ChunkSink {
       out.chunk(chunk); // usage and other choice-less chunks
       return;
     }
+    if (!hold) {
+      follow(choices);
+      out.chunk(chunk);
+      return;
+    }
     lastChunk = json;
     if (untouched(choices)) {
       choices.forEach(c -> turn(c).sent(delta(c)));
@@ -200,20 +205,44 @@ public final class ToolCallGate implements StreamDecoder, ChunkSink {
     }
   }
 
-  private void fragment(Turn turn, JsonObject entry, Chunk chunk) {
-    int index = entry.getValue("index") instanceof Number n ? n.intValue() : turn.open != null ? turn.open.index : 0;
-    if (turn.open == null || turn.open.index != index) {
-      Integer sentAs = turn.sentAs.get(index);
-      if (sentAs != null) {
-        // A late fragment of a call already judged (providers send calls one after another; just in case).
-        if (sentAs >= 0) release(turn, chunk, sentAs);
-        return;
+  /** When nothing can be blocked the gate only watches: calls are judged as they complete, chunks pass untouched. */
+  private void follow(JsonArray choices) {
+    for (Object c : choices) {
+      Turn turn = turn(c);
+      JsonArray calls = calls(delta(c));
+      if (calls != null) {
+        for (Object entry : calls) {
+          if (entry instanceof JsonObject e) follow(turn, e);
+        }
       }
+      if (finish(c) != null && turn.open != null) settle(turn);
+    }
+  }
+
+  /** Adds a fragment to its call, judging the previous call when a new one starts; false for a late fragment. */
+  private boolean follow(Turn turn, JsonObject entry) {
+    int index = index(turn, entry);
+    if (turn.open == null || turn.open.index != index) {
+      if (turn.sentAs.containsKey(index)) return false;
       if (turn.open != null) settle(turn);
       turn.open = new Call(index);
     }
     turn.open.add(entry);
-    if (hold) turn.open.held.add(chunk); else release(turn, chunk, index);
+    return true;
+  }
+
+  private void fragment(Turn turn, JsonObject entry, Chunk chunk) {
+    if (follow(turn, entry)) {
+      turn.open.held.add(chunk);
+      return;
+    }
+    // A late fragment of a call already judged (providers send calls one after another; just in case).
+    int sentAs = turn.sentAs.get(index(turn, entry));
+    if (sentAs >= 0) release(turn, chunk, sentAs);
+  }
+
+  private static int index(Turn turn, JsonObject entry) {
+    return entry.getValue("index") instanceof Number n ? n.intValue() : turn.open != null ? turn.open.index : 0;
   }
 
   /** Judges the open call of a choice: its chunks go out, or its notice waits for the choice's end. */
@@ -230,7 +259,7 @@ public final class ToolCallGate implements StreamDecoder, ChunkSink {
     int sentAs = call.index - turn.removed;
     turn.sentAs.put(call.index, sentAs);
     turn.passed++;
-    if (hold) call.held.forEach(chunk -> release(turn, chunk, sentAs));
+    call.held.forEach(chunk -> release(turn, chunk, sentAs));
   }
 
   private void finish(Turn turn, JsonObject choice, Chunk chunk) {

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kimiproxy.testing.Fixtures;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -36,9 +37,19 @@ final class GuardrailsHarness {
       provider = "test"
       model = "upstream-model"
 
+      [providers.gemini]
+      type = "gemini"
+      base_url = "{{UPSTREAM}}/v1beta"
+      api_key = "${TEST_KEY}"
+      timeout_s = 10
+
       [models."claude"]
       provider = "anthropic"
       model = "claude-sonnet-4-5"
+
+      [models."gemini/flash"]
+      provider = "gemini"
+      model = "gemini-2.5-flash"
       """;
 
   private GuardrailsHarness() {}
@@ -78,6 +89,13 @@ final class GuardrailsHarness {
     HttpResponse<String> response = proxy.get("/api/guardrails/actions?session=" + session);
     assertEquals(200, response.statusCode(), response.body());
     return new JsonObject(response.body()).getJsonArray("data");
+  }
+
+  /** A recorded Gemini stream (a JSON array of responses) framed as alt=sse sends it: one event per response. */
+  static byte[] geminiSse(String fixture) {
+    StringBuilder out = new StringBuilder();
+    new JsonArray(Fixtures.text(fixture)).forEach(e -> out.append("data: ").append(((JsonObject) e).encode()).append("\r\n\r\n"));
+    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** An OpenAI stream: the chunks, then [DONE]. */

@@ -142,6 +142,26 @@ class GuardrailsProxyTest {
     assertEquals(List.of("get_time=flagged", "get_weather=allowed"), decisions);
   }
 
+  @Test
+  void should_guard_a_gemini_function_call_that_arrives_whole_after_its_thoughts() {
+    other("block", "pelican_*");
+    streamFromUpstream(proxy(), "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        GuardrailsHarness.geminiSse("gemini/stream-jsonarray-thought-then-functioncall.json"));
+    StrictStreamChecker.Result result = StrictStreamChecker.check(events(chat(proxy(), "gemini/flash", true, true, session)), true);
+    assertTrue(result.reasoning().startsWith("**Generating Pelican Names**"), result.reasoning());
+    assertTrue(result.toolCalls().isEmpty());
+    assertTrue(result.content().startsWith("Kimi Proxy blocked a tool call: pelican_name_generator (OTHER: matches blocked"
+        + " pattern 'pelican_*')."), result.content());
+    assertEquals(List.of("stop"), result.finishReasons());
+
+    other("log", "pelican_*");
+    String logged = "guard-" + UUID.randomUUID();
+    StrictStreamChecker.Result passed = StrictStreamChecker.check(events(chat(proxy(), "gemini/flash", true, false, logged)), false);
+    assertEquals(List.of("pelican_name_generator"), passed.toolCalls().stream().map(c -> c.getString("name")).toList());
+    assertEquals(List.of("tool_calls"), passed.finishReasons());
+    assertEquals("flagged", actions(proxy(), logged).getJsonObject(0).getString("decision"));
+  }
+
   /** Cline deleting everything: the command arrives two characters at a time after a line of text. */
   private static byte[] clineDeletesEverything() {
     List<String> chunks = new ArrayList<>();

@@ -128,14 +128,18 @@ class ToolCallGateTest {
   void should_relay_every_chunk_as_it_comes_when_no_rule_can_block() {
     Inspection inspection = new Inspection(Set.of());
     StreamDecoder gate = ToolCallGate.around(OPENAI, inspection);
-    List<String> stream = List.of(open(0, "call_a", "execute_command"), args(0, "{\"command\":"), args(0, "\"ls\"}"),
-        open(1, "call_b", "read_file"), args(1, "{}"), chunk("{}", "tool_calls"));
+    String mixed = chunk("{\"role\":\"assistant\",\"content\":\"Looking.\",\"tool_calls\":["
+        + "{\"index\":0,\"id\":\"g0\",\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"arguments\":\"{}\"}},"
+        + "{\"index\":1,\"id\":\"g1\",\"type\":\"function\",\"function\":{\"name\":\"execute_command\",\"arguments\":\"{\\\"command\\\":\"}}]}", null);
+    List<String> stream = List.of(mixed, args(1, "\"ls\"}"), open(2, "call_c", "read_file"), args(2, "{}"),
+        chunk("{}", "tool_calls"));
     for (String event : stream) {
       feed(gate, relay, event);
-      assertEquals(event, relay.events.get(relay.events.size() - 1), "nothing waits");
+      assertEquals(event, relay.events.get(relay.events.size() - 1), "nothing waits, nothing is split");
     }
     feed(gate, relay, "[DONE]");
-    assertEquals(List.of("{\"command\":\"ls\"}", "{}"), inspection.judged().stream().map(ToolCall::arguments).toList());
+    assertEquals(stream.size() + 1, relay.events.size());
+    assertEquals(List.of("{}", "{\"command\":\"ls\"}", "{}"), inspection.judged().stream().map(ToolCall::arguments).toList());
   }
 
   @Test
