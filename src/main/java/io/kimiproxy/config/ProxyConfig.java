@@ -9,6 +9,7 @@ import java.util.Map;
 /** The whole configuration, immutable; a reload builds a new one. */
 public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                          ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
                           GuardrailsConfig guardrails) {
 
   /** Every credential the proxy holds: what must never leave it. */
@@ -21,6 +22,6 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
   }
 
   public ProxyConfig withServer(ServerConfig newServer) {
-    return new ProxyConfig(source, newServer, databaseFile, providers, models, guardrails);
+    return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, guardrails);
   }
 }

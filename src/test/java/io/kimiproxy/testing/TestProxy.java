@@ -45,8 +45,7 @@ public final class TestProxy implements AutoCloseable {
   }
 
   /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
-  public static TestProxy start() {
-    return start("""
+  public static final String ONE_PROVIDER = """
         [providers.test]
         base_url = "{{UPSTREAM}}/v1"
         api_key = "${TEST_KEY}"
@@ -58,7 +57,11 @@ public final class TestProxy implements AutoCloseable {
         max_context = 1000
         input_price = 2.0
         output_price = 4.0
-        """);
+        """;
+
+  /** The proxy with {@link #ONE_PROVIDER}. */
+  public static TestProxy start() {
+    return start(ONE_PROVIDER);
   }
 
   public static TestProxy start(String providersAndModels) {

@@ -1,10 +1,13 @@
 package io.kimiproxy.api.chat;
 
+import io.kimiproxy.core.context.Phase;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.proxy.routing.Route;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -16,7 +19,18 @@ final class ChatExchange {
   final RoutingContext ctx;
   final String client;
   ChatRequest request;
+  /** "chat" for clients; another ledger kind ("summary") for the proxy's own internal calls. */
+  String kind = "chat";
   String sessionId;
+  /** The model's window (0 when unknown) and the part of it kept for the answer. */
+  long maxContext;
+  long reservedOutput;
+  Phase phase = Phase.EXPANSION;
+  /** The messages as the client sent them: compactions are keyed by these. */
+  JsonArray clientMessages;
+  /** The compaction in the request as sent (record null when none), and the prompt before it. */
+  Compactor.Applied compaction;
+  long tokensBeforeCompaction;
   Route route;
   PromptCount promptCount;
   Usage usage;
@@ -24,10 +38,23 @@ final class ChatExchange {
   Long ttfbMs;
   int status = 200;
   ProxyError error;
+  /** The stream had begun when it failed: the client got a 200 and then an error event. */
+  boolean streamBroken;
 
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;
     this.client = client;
+  }
+
+  /** Sends other messages upstream (after a transform). */
+  ChatExchange withMessages(JsonArray messages) {
+    request = request.withMessages(messages);
+    return this;
+  }
+
+  /** A call the proxy made to itself: context features leave it alone. */
+  boolean internal() {
+    return !kind.equals("chat");
   }
 
   long elapsedMs() {

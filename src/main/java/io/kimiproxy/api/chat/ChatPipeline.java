@@ -9,9 +9,9 @@ import io.kimiproxy.core.guard.ToolCallInspector;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
-import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
 import io.kimiproxy.proxy.guard.AnswerGate;
@@ -26,7 +26,6 @@ import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,32 +36,29 @@ import java.util.function.Supplier;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, measure, route, transform, relay, record. Every step is a future; any failure skips to
+ * parse, measure, the context steps (see {@link ContextSteps}), route, transform, relay, record. Every step is a future; any failure skips to
  * the error reply, and every request, answered or not, is recorded.
  */
 public final class ChatPipeline {
-  /** Prompts larger than this (characters) are counted on a worker thread, not the event loop. */
-  private static final long INLINE_COUNT_LIMIT = 32_000;
-
-  private final Vertx vertx;
   private final ModelResolver resolver;
   private final WireAdapters adapters;
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
   private final UsageRecorder recorder;
   private final SecretScrubber scrubber;
+  private final ContextSteps context;
   private final ToolCallInspector toolCalls;
 
-  public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
+  public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ToolCallInspector toolCalls) {
-    this.vertx = vertx;
+                      ContextSteps context, ToolCallInspector toolCalls) {
     this.resolver = resolver;
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber);
     this.scrubber = scrubber;
+    this.context = context;
     this.toolCalls = toolCalls;
   }
 
@@ -74,7 +70,11 @@ public final class ChatPipeline {
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
-        .compose(this::measure)
+        .compose(context::measure)
+        .compose(context::sanitize)
+        .compose(context::compact)
+        .compose(context::fit)
+        .compose(context::map)
         .compose(this::route)
         .compose(this::relay)
         .recover(failure -> reject(x, failure))
@@ -83,23 +83,12 @@ public final class ChatPipeline {
 
   private Future<ChatExchange> parse(ChatExchange x) {
     x.request = ChatRequest.parse(x.ctx.body().buffer());
+    x.clientMessages = x.request.messages();
+    String internalKind = x.ctx.get(InternalCalls.KIND_KEY);
+    if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
     return Future.succeededFuture(x);
-  }
-
-  /** Prompt tokens before sending: the estimate used when a provider reports no usage. */
-  private Future<ChatExchange> measure(ChatExchange x) {
-    JsonArray messages = x.request.messages();
-    JsonArray tools = x.request.tools();
-    String model = x.request.model();
-    Future<PromptCount> count = TokenCounter.roughSize(messages) <= INLINE_COUNT_LIMIT
-        ? Future.succeededFuture(tokens.countPrompt(model, messages, tools))
-        : vertx.executeBlocking(() -> tokens.countPrompt(model, messages, tools), false);
-    return count.map(c -> {
-      x.promptCount = c;
-      return x;
-    });
   }
 
   private Future<ChatExchange> route(ChatExchange x) {
@@ -137,7 +126,7 @@ public final class ChatPipeline {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
     StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, x.route), inspection(x));
-    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(), x.startNanos)
+    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(), x.startNanos, scrubber)
         .map(outcome -> {
           x.ttfbMs = outcome.ttfbMs();
           settleUsage(x, outcome.usage(), outcome::completionText);
@@ -169,6 +158,7 @@ public final class ChatPipeline {
       x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
     } else if (outcome.error() != null) {
       x.failed(scrubbed(outcome.error()));
+      x.streamBroken = true;
     }
   }
 

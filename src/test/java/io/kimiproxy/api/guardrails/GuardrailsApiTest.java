@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** GET and PUT /api/guardrails/rules, POST /api/guardrails/toggle, GET /api/guardrails/actions and /stats. */
 class GuardrailsApiTest {
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass(GuardrailsHarness.CONFIG);
+  static final SharedProxy PROXY = SharedProxy.with(GuardrailsHarness.CONFIG);
   private static JsonObject defaults;
 
   private static TestProxy proxy() {

@@ -13,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.testing.AnthropicGolden;
 import io.kimiproxy.testing.Fixtures;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.LiveFeed;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GuardrailsProxyTest {
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass(GuardrailsHarness.CONFIG);
+  static final SharedProxy PROXY = SharedProxy.with(GuardrailsHarness.CONFIG);
   private static final String PARALLEL = "openai/chat-stream-parallel-tool-calls-include-usage.sse";
   private static final String ANTHROPIC = "anthropic/stream-text-then-tool-use-input-json-delta.sse";
   private static JsonObject defaults;
@@ -175,7 +177,15 @@ class GuardrailsProxyTest {
   void should_block_a_cline_command_streamed_in_fragments() {
     rules(proxy(), "{\"rules\":{\"TERMINAL_COMMAND\":{\"action\":\"block\"}}}");
     streamFromUpstream(proxy(), "/v1/chat/completions", clineDeletesEverything());
-    StrictStreamChecker.Result result = StrictStreamChecker.check(events(chat(proxy(), "test/model", true, false, session)), false);
+    StrictStreamChecker.Result result;
+    try (LiveFeed dashboard = LiveFeed.connect(proxy(), "")) {
+      dashboard.next(EventNames.INIT);
+      result = StrictStreamChecker.check(events(chat(proxy(), "test/model", true, false, session)), false);
+      JsonObject event = dashboard.next(EventNames.GUARDRAIL).getJsonObject("data");
+      assertEquals(session, event.getString("session"));
+      assertEquals("blocked", event.getString("decision"));
+      assertEquals("execute_command", event.getString("tool"));
+    }
     assertTrue(result.toolCalls().isEmpty());
     assertTrue(result.content().startsWith("I'll remove the old build output.\n\nKimi Proxy blocked a tool call: execute_command"
         + " `rm -rf /` (TERMINAL_COMMAND: matches blocked pattern 'rm -rf'). The call was removed"), result.content());
