@@ -21,21 +21,13 @@ import java.util.List;
  * and Continue get them, and the guardrail API calls.
  */
 final class GuardrailsHarness {
-  static final String CONFIG = """
-      [providers.test]
-      base_url = "{{UPSTREAM}}/v1"
-      api_key = "${TEST_KEY}"
-      timeout_s = 10
+  static final String CONFIG = TestProxy.ONE_PROVIDER + """
 
       [providers.anthropic]
       type = "anthropic"
       base_url = "{{UPSTREAM}}/v1"
       api_key = "${TEST_KEY}"
       timeout_s = 10
-
-      [models."test/model"]
-      provider = "test"
-      model = "upstream-model"
 
       [providers.gemini]
       type = "gemini"
