@@ -4,6 +4,9 @@ import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.guard.ToolCallContext;
+import io.kimiproxy.core.guard.ToolCallInspection;
+import io.kimiproxy.core.guard.ToolCallInspector;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
@@ -12,12 +15,15 @@ import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
+import io.kimiproxy.proxy.guard.AnswerGate;
+import io.kimiproxy.proxy.guard.ToolCallGate;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.stream.RelayOutcome;
 import io.kimiproxy.proxy.stream.StreamRelay;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.services.clients.ClientMonitor;
@@ -44,10 +50,11 @@ public final class ChatPipeline {
   private final SecretScrubber scrubber;
   private final ContextSteps context;
   private final ClientMonitor clients;
+  private final ToolCallInspector toolCalls;
 
   public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ContextSteps context, ClientMonitor clients) {
+                      ContextSteps context, ClientMonitor clients, ToolCallInspector toolCalls) {
     this.resolver = resolver;
     this.adapters = adapters;
     this.upstream = upstream;
@@ -56,6 +63,7 @@ public final class ChatPipeline {
     this.scrubber = scrubber;
     this.context = context;
     this.clients = clients;
+    this.toolCalls = toolCalls;
   }
 
   public void handle(RoutingContext ctx) {
@@ -116,20 +124,26 @@ public final class ChatPipeline {
     return exchange.body().map(body -> {
       NonStreamReply reply = adapter.fromUpstream(body, x.route);
       settleUsage(x, reply.usage(), () -> completionText(reply.json()));
-      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(reply.body());
+      Buffer answer = AnswerGate.filter(reply, inspection(x));
+      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(answer);
       return null;
     });
   }
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
-    return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
-            x.request.includeUsage(), x.startNanos, scrubber)
+    StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, x.route), inspection(x));
+    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(), x.startNanos, scrubber)
         .map(outcome -> {
           x.ttfbMs = outcome.ttfbMs();
           settleUsage(x, outcome.usage(), outcome::completionText);
           settleEnding(x, outcome);
           return null;
         });
+  }
+
+  /** The guardrails' inspection of this answer's tool calls, or null when they are off. */
+  private ToolCallInspection inspection(ChatExchange x) {
+    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, x.route.alias(), x.request.stream()));
   }
 
   /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */
