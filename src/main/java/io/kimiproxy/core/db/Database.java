@@ -9,6 +9,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -66,15 +69,18 @@ public final class Database {
     return pool.close();
   }
 
+  /** Applies every version not yet recorded, in order (versions written in parallel may land out of order). */
   private Future<Void> migrate() {
     return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
         .execute()
-        .compose(v -> pool.query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version").execute())
+        .compose(v -> pool.query("SELECT version FROM schema_version").execute())
         .compose(rows -> {
-          int current = rows.iterator().next().getInteger("v");
+          Set<Integer> applied = new HashSet<>();
+          rows.forEach(row -> applied.add(row.getInteger("version")));
           Future<Void> chain = Future.succeededFuture();
-          for (Migrations.Migration m : Migrations.ALL) {
-            if (m.version() > current) {
+          for (Migrations.Migration m : Migrations.ALL.stream()
+              .sorted(Comparator.comparingInt(Migrations.Migration::version)).toList()) {
+            if (!applied.contains(m.version())) {
               chain = chain.compose(v -> pool.withTransaction(conn -> apply(conn, m)));
             }
           }
