@@ -59,7 +59,28 @@ final class Migrations {
             max_context INTEGER NOT NULL,
             context_fill DOUBLE NOT NULL
           )""",
-          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)"))
+          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)")),
+      new Migration(5, "response cache index; cache hits and client keys in the ledger", List.of(
+          """
+          CREATE TABLE cache_entries (
+            key TEXT PRIMARY KEY,
+            created INTEGER NOT NULL,
+            expires INTEGER NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            client TEXT NOT NULL,
+            stream INTEGER NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cost_usd DOUBLE NOT NULL,
+            preview TEXT NOT NULL,
+            hits INTEGER NOT NULL,
+            last_hit INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_cache_created ON cache_entries(created)",
+          "ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE requests ADD COLUMN saved_usd DOUBLE NOT NULL DEFAULT 0",
+          "ALTER TABLE requests ADD COLUMN client_key TEXT"))
   );
 
   private Migrations() {}
