@@ -1,5 +1,6 @@
 package io.kimiproxy.services.limits;
 
+import io.kimiproxy.config.ScopeLimits;
 import io.kimiproxy.core.error.ErrorType;
 import io.kimiproxy.core.error.ProxyError;
 import io.vertx.core.Future;
@@ -22,23 +23,20 @@ import java.util.function.LongSupplier;
  */
 public final class RateLimiter {
 
-  /** Limits of one scope; 0 means unlimited. */
-  public record Limits(long rpm, long tpm) {}
-
   private final Vertx vertx;
   private final long maxWaitMs;
-  private final Map<String, Limits> limits;
+  private final Map<String, ScopeLimits> limits;
   private final LongSupplier clock;
   private final Map<String, TokenBucket> buckets = new HashMap<>();
   private final Map<String, Long> pausedUntilNanos = new HashMap<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private long timerId = -1;
 
-  public RateLimiter(Vertx vertx, long maxWaitMs, Map<String, Limits> limits) {
+  public RateLimiter(Vertx vertx, long maxWaitMs, Map<String, ScopeLimits> limits) {
     this(vertx, maxWaitMs, limits, System::nanoTime);
   }
 
-  RateLimiter(Vertx vertx, long maxWaitMs, Map<String, Limits> limits, LongSupplier clock) {
+  RateLimiter(Vertx vertx, long maxWaitMs, Map<String, ScopeLimits> limits, LongSupplier clock) {
     this.vertx = vertx;
     this.maxWaitMs = maxWaitMs;
     this.limits = Map.copyOf(limits);
@@ -128,7 +126,7 @@ public final class RateLimiter {
     long now = clock.getAsLong();
     List<Need> needs = new ArrayList<>();
     for (String scope : scopes) {
-      Limits l = limits.get(scope);
+      ScopeLimits l = limits.get(scope);
       if (l == null) continue;
       if (l.rpm() > 0) needs.add(new Need(scope, "requests", bucket(scope, "rpm", l.rpm(), now), 1));
       if (l.tpm() > 0 && tokens > 0) needs.add(new Need(scope, "tokens", bucket(scope, "tpm", l.tpm(), now), tokens));
