@@ -25,4 +25,10 @@ public interface LedgerStore {
   Future<List<RequestRecord>> latestRequests(RequestQuery query, int limit);
 
   Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping);
+
+  /** Savings of cache hits, per client. */
+  Future<List<CacheSaving>> cacheSavings();
+
+  /** Tokens and cost since {@code fromMs} in a scope: "global", "provider:x", "model:x" or "client:key-n". */
+  Future<Spending> spentSince(String scope, long fromMs);
 }

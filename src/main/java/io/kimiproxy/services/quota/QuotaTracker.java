@@ -4,6 +4,7 @@ import io.kimiproxy.config.BudgetConfig;
 import io.kimiproxy.core.error.ErrorType;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.services.alerts.AlertCenter;
+import io.kimiproxy.core.ledger.Spending;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class QuotaTracker {
   }
 
   /** Loads this period's spending: {@code spent(scope, fromMs)} sums the ledger. */
-  public Future<Void> load(BiFunction<String, Long, Future<Totals>> spent) {
+  public Future<Void> load(BiFunction<String, Long, Future<Spending>> spent) {
     List<Future<?>> loads = new ArrayList<>();
     long now = clock.millis();
     for (BudgetState b : budgets) {

@@ -10,6 +10,7 @@ import io.kimiproxy.config.BudgetConfig.Period;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.services.alerts.Alert;
 import io.kimiproxy.services.alerts.AlertCenter;
+import io.kimiproxy.core.ledger.Spending;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -79,7 +80,7 @@ class QuotaTrackerTest {
     List<Long> asked = new ArrayList<>();
     tracker.load((scope, from) -> {
       asked.add(from);
-      return Future.succeededFuture(new Totals(0, 8.0));
+      return Future.succeededFuture(new Spending(0, 8.0));
     });
     assertEquals(Instant.parse("2026-11-21T00:00:00Z").toEpochMilli(), asked.get(0));
     assertEquals(8.0, tracker.snapshot().get(0).getDouble("used"));
