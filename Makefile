@@ -8,20 +8,20 @@ CONFIG ?= config.toml
 HOST ?=
 PORT ?=
 
-.PHONY: build run test test-prereqs clean
+.PHONY: build run test test-prereqs browser-deps clean
 
 build: $(JAR)
 
-$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+$(JAR): pom.xml $(shell find src/main static -type f 2>/dev/null)
 	$(MVN) -q -DskipTests package
 
 run: $(JAR)
 	bin/kimi-proxy start --foreground --config $(CONFIG) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 # ---- test prerequisites ----------------------------------------------------------------------
-# What the tests need beyond JDK 17 and Maven (e.g. chromium and npm packages for the browser tests)
-# is installed by this target's recipe; `make test` runs it first.
-test-prereqs:
+# What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
+# is installed by these targets when missing; `make test` runs them first.
+test-prereqs: browser-deps
 
 test: test-prereqs
 	$(MVN) verify
@@ -29,5 +29,17 @@ test: test-prereqs
 clean:
 	$(MVN) -q clean
 
-# ---- benchmarks ------------------------------------------------------------------------------
-# `make bench` goes here.
+# The dashboard's browser test drives Debian's chromium with playwright-core (never a downloaded
+# browser); both are installed here when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+BROWSER_MODULES := tests-browser/node_modules/.package-lock.json
+
+browser-deps: $(CHROMIUM) $(BROWSER_MODULES)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(BROWSER_MODULES): tests-browser/package-lock.json
+	cd tests-browser && npm ci --no-audit --no-fund

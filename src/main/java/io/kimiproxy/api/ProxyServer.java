@@ -6,78 +6,95 @@ import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
+import io.kimiproxy.api.wiring.AgentModule;
+import io.kimiproxy.api.wiring.ClientsModule;
+import io.kimiproxy.api.wiring.ContextModule;
+import io.kimiproxy.api.wiring.Foundation;
+import io.kimiproxy.api.wiring.LiveModule;
+import io.kimiproxy.api.wiring.Module;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
-import io.kimiproxy.core.db.SqliteLedgerStore;
-import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
-import io.kimiproxy.core.util.SecretScrubber;
-import io.kimiproxy.proxy.routing.ModelResolver;
-import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.services.live.LiveHub;
+import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Wires the floors together and starts listening. Everything the proxy holds is created here, once,
- * and closed in reverse by {@link #close()}.
+ * Starts the proxy: the shared {@link Foundation}, one {@link Module} per feature, the chat
+ * pipeline, and the HTTP server. {@link #close()} takes it down in reverse order.
  */
 public final class ProxyServer {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
-  private static final long LEDGER_FLUSH_MS = 25;
-  private static final int LEDGER_MAX_QUEUED = 100_000;
   private static final int TOKEN_CACHE_ENTRIES = 50_000;
 
-  private final Vertx vertx;
-  private final Database database;
-  private final LedgerWriter ledger;
-  private final UpstreamClient upstream;
+  private final Foundation foundation;
+  private final LiveModule live;
+  private final List<Module> modules;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
-  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
-                      HttpVerticle verticle, String deploymentId) {
-    this.vertx = vertx;
-    this.database = database;
-    this.ledger = ledger;
-    this.upstream = upstream;
+  private ProxyServer(Foundation foundation, LiveModule live, List<Module> modules, HttpVerticle verticle,
+                      String deploymentId) {
+    this.foundation = foundation;
+    this.live = live;
+    this.modules = modules;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    return Database.open(vertx, config.databaseFile()).compose(database -> {
-      LedgerStore store = new SqliteLedgerStore(database.pool());
-      LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
-      UpstreamClient upstream = new UpstreamClient(vertx);
-      SecretScrubber scrubber = new SecretScrubber(config.secrets());
-      ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
-      HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
-      return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
-          .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
-              + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
-              + " providers, database " + config.databaseFile() + ")"))
-          .onFailure(e -> database.close());
-    });
+    // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
+    // load, which is not an event loop's to spend.
+    ProxyMetrics metrics = new ProxyMetrics();
+    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    return vertx.executeBlocking(tokens::preload, false)
+        .compose(loaded -> Database.open(vertx, config.databaseFile()))
+        .compose(database -> {
+          Foundation f = Foundation.create(vertx, config, database, tokens);
+          LiveModule live = LiveModule.create(f, metrics);
+          ContextModule context = ContextModule.create(f, live.events());
+          ClientsModule clients = ClientsModule.create(f, live.events());
+          List<Module> modules = List.of(live, context, clients, AgentModule.create(f));
+          ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), f.upstream(), tokens,
+              f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor());
+          HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
+              () -> routes(f, chat, modules));
+          return Future.all(modules.stream().map(Module::beforeListening).toList())
+              .compose(v -> vertx.deployVerticle(verticle))
+              .map(id -> new ProxyServer(f, live, modules, verticle, id))
+              .onSuccess(server -> {
+                f.self().bind(server.port());
+                LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + server.port() + " ("
+                    + config.models().size() + " models, " + config.providers().size() + " providers, database "
+                    + config.databaseFile() + ")");
+              })
+              .onFailure(e -> {
+                live.close();
+                database.close();
+              });
+        })
+        .onFailure(e -> metrics.close());
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
-    long maxBody = config.server().maxBodyBytes();
-    Router router = ApiRouter.create(vertx, maxBody);
-    router.route().handler(new RequestGuard(config.server()));
+  private static Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
+    long maxBody = f.config().server().maxBodyBytes();
+    Router router = ApiRouter.create(f.vertx(), maxBody);
+    router.route().handler(new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(ApiRouter.bodies(maxBody)).handler(chat::handle);
     }
-    new ModelRoutes(config).mount(router);
-    new LedgerRoutes(store, ledger).mount(router);
-    new ExportRoutes(store, ledger).mount(router);
+    new ModelRoutes(f.config()).mount(router);
+    new LedgerRoutes(f.store(), f.ledger()).mount(router);
+    new ExportRoutes(f.store(), f.ledger()).mount(router);
+    modules.forEach(m -> m.mount(router));
     return router;
   }
 
@@ -86,13 +103,26 @@ public final class ProxyServer {
   }
 
   public LedgerWriter ledger() {
-    return ledger;
+    return foundation.ledger();
+  }
+
+  /** Where features publish their events for the dashboard (and where it subscribes). */
+  public LiveHub events() {
+    return live.hub();
   }
 
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId)
-        .compose(v -> ledger.flush())
-        .compose(v -> upstream.close())
-        .compose(v -> database.close());
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = modules.size() - 1; i >= 0; i--) {
+      Module module = modules.get(i);
+      chain = chain.compose(v -> module.close());
+    }
+    Vertx vertx = foundation.vertx();
+    return chain
+        .compose(v -> vertx.undeploy(deploymentId))
+        .compose(v -> foundation.ledger().flush())
+        .andThen(v -> live.metrics().close())
+        .compose(v -> foundation.upstream().close())
+        .compose(v -> foundation.database().close());
   }
 }

@@ -4,7 +4,9 @@ import io.kimiproxy.core.util.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +27,8 @@ import org.tomlj.TomlParseResult;
 public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models", "rate_limits", "quotas", "cache");
+  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
+      "context", "sanitizer", "compaction", "agents", "clients", "importers", "rate_limits", "quotas", "cache");
 
   private ConfigLoader() {}
 
@@ -33,8 +36,12 @@ public final class ConfigLoader {
     String text;
     try {
       text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), null, "no such file");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(file.toString(), null, "permission denied");
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), null, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw new ConfigException(file.toString(), null, "cannot read the file: " + e.getMessage());
     }
     return parse(text, file, env);
   }
@@ -59,6 +66,11 @@ public final class ConfigLoader {
     Map<String, ScopeLimits> limits = new LinkedHashMap<>();
     Map<String, ProviderConfig> providers = providers(root.section("providers"), limits);
     Map<String, ModelConfig> models = models(root.section("models"), providers, limits);
+    ContextConfig context = context(root.section("context"));
+    SanitizerConfig sanitizer = sanitizer(root.section("sanitizer"));
+    CompactionConfig compaction = compaction(root.section("compaction"), models);
+    AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
+    ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
     GovernanceConfig governance = new GovernanceConfig(
         GovernanceSections.rateLimits(root.section("rate_limits"), limits),
         GovernanceSections.quotas(root.section("quotas"), providers, models, server.apiKeys().size()),
@@ -66,7 +78,7 @@ public final class ConfigLoader {
         retention);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models), governance);
+        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, governance);
     checkListen(config);
     return config;
   }
@@ -177,6 +189,51 @@ public final class ConfigLoader {
       }
     }
     return out;
+  }
+
+  private static ContextConfig context(TomlSection s) {
+    ContextConfig d = ContextConfig.DEFAULTS;
+    long longPart = s.integer("long_part_tokens", d.longPartTokens(), 1, 10_000_000);
+    long tooLong = s.integer("too_long_part_tokens", d.tooLongPartTokens(), 1, 10_000_000);
+    double convergence = s.decimal("convergence_fill", d.convergenceFill(), 0.01);
+    double expansion = s.decimal("expansion_fill", d.expansionFill(), 0.0);
+    s.finish();
+    if (tooLong <= longPart) throw s.error("too_long_part_tokens", "must be greater than long_part_tokens (" + longPart + ")");
+    if (convergence > 1.0) throw s.error("convergence_fill", "is a fraction of max_context: at most 1.0");
+    if (expansion >= convergence) {
+      throw s.error("expansion_fill", "must be below convergence_fill (" + convergence + ") for the phases to have hysteresis");
+    }
+    return new ContextConfig(longPart, tooLong, convergence, expansion);
+  }
+
+  private static SanitizerConfig sanitizer(TomlSection s) {
+    SanitizerConfig d = SanitizerConfig.DEFAULTS;
+    SanitizerConfig config = new SanitizerConfig(
+        s.bool("enabled", d.enabled()),
+        s.integer("threshold_tokens", d.thresholdTokens(), 50, 10_000_000),
+        (int) s.integer("preview_length", d.previewLength(), 0, 10_000),
+        (int) s.integer("keep_last_tool_results", d.keepLastToolResults(), 0, 1_000),
+        s.bool("redact_secrets", d.redactSecrets()));
+    s.finish();
+    return config;
+  }
+
+  private static CompactionConfig compaction(TomlSection s, Map<String, ModelConfig> models) {
+    CompactionConfig d = CompactionConfig.DEFAULTS;
+    String summarizer = s.string("summarizer_model", null);
+    if (summarizer != null && !models.containsKey(summarizer)) {
+      throw s.error("summarizer_model", "'" + summarizer + "' is not a model alias (known: " + String.join(", ", models.keySet()) + ")");
+    }
+    CompactionConfig config = new CompactionConfig(
+        s.bool("enabled", d.enabled()),
+        s.bool("auto", d.auto()),
+        (int) s.integer("keep_last_exchanges", d.keepLastExchanges(), 1, 1_000),
+        summarizer,
+        s.integer("cooldown_s", d.cooldownSeconds(), 0, 86_400),
+        (int) s.integer("max_consecutive_auto", d.maxConsecutiveAuto(), 1, 1_000),
+        s.integer("reserved_output_tokens", d.reservedOutputTokens(), 0, 10_000_000));
+    s.finish();
+    return config;
   }
 
   private static URI url(TomlSection s, String key) {

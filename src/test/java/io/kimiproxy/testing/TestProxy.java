@@ -45,8 +45,7 @@ public final class TestProxy implements AutoCloseable {
   }
 
   /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
-  public static TestProxy start() {
-    return start("""
+  public static final String ONE_PROVIDER = """
         [providers.test]
         base_url = "{{UPSTREAM}}/v1"
         api_key = "${TEST_KEY}"
@@ -58,7 +57,11 @@ public final class TestProxy implements AutoCloseable {
         max_context = 1000
         input_price = 2.0
         output_price = 4.0
-        """);
+        """;
+
+  /** The proxy with {@link #ONE_PROVIDER}. */
+  public static TestProxy start() {
+    return start(ONE_PROVIDER);
   }
 
   public static TestProxy start(String providersAndModels) {
@@ -67,11 +70,19 @@ public final class TestProxy implements AutoCloseable {
 
   /** @param serverExtra extra lines for the [server] table (api_keys, allowed_hosts...) */
   public static TestProxy start(String providersAndModels, String serverExtra) {
+    try {
+      return startIn(Files.createTempDirectory("kimi-proxy-test"), providersAndModels, serverExtra);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A proxy in a given folder: on the database a closed proxy left there, as after a restart. */
+  public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra) {
     WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
         .asynchronousResponseEnabled(true).containerThreads(32));
     upstream.start();
     try {
-      Path folder = Files.createTempDirectory("kimi-proxy-test");
       String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n\n"
           + providersAndModels.replace("{{UPSTREAM}}", upstream.baseUrl());
       Path file = folder.resolve("config.toml");

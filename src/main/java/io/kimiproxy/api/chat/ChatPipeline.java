@@ -1,14 +1,15 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
-import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
 import io.kimiproxy.proxy.routing.ModelResolver;
@@ -19,8 +20,8 @@ import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,30 +32,30 @@ import java.util.function.Supplier;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, measure, route, transform, relay, record. Every step is a future; any failure skips to
+ * parse, measure, the context steps (see {@link ContextSteps}), route, transform, relay, record. Every step is a future; any failure skips to
  * the error reply, and every request, answered or not, is recorded.
  */
 public final class ChatPipeline {
-  /** Prompts larger than this (characters) are counted on a worker thread, not the event loop. */
-  private static final long INLINE_COUNT_LIMIT = 32_000;
-
-  private final Vertx vertx;
   private final ModelResolver resolver;
   private final WireAdapters adapters;
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
   private final UsageRecorder recorder;
   private final SecretScrubber scrubber;
+  private final ContextSteps context;
+  private final ClientMonitor clients;
 
-  public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
-                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
-    this.vertx = vertx;
+  public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
+                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
+                      ContextSteps context, ClientMonitor clients) {
     this.resolver = resolver;
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
-    this.recorder = new UsageRecorder(ledger, events, scrubber);
+    this.recorder = new UsageRecorder(ledger, events, scrubber, clients);
     this.scrubber = scrubber;
+    this.context = context;
+    this.clients = clients;
   }
 
   public void handle(RoutingContext ctx) {
@@ -62,10 +63,15 @@ public final class ChatPipeline {
     String client = ClientKind.detect(http.getHeader("User-Agent"), http.getHeader("X-Title"),
         http.getHeader("HTTP-Referer")).label();
     ChatExchange x = new ChatExchange(ctx, client);
+    x.visit = clients.arrived(client, ctx.get(RequestGuard.CLIENT_KEY));
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
-        .compose(this::measure)
+        .compose(context::measure)
+        .compose(context::sanitize)
+        .compose(context::compact)
+        .compose(context::fit)
+        .compose(context::map)
         .compose(this::route)
         .compose(this::relay)
         .recover(failure -> reject(x, failure))
@@ -74,23 +80,13 @@ public final class ChatPipeline {
 
   private Future<ChatExchange> parse(ChatExchange x) {
     x.request = ChatRequest.parse(x.ctx.body().buffer());
+    x.clientMessages = x.request.messages();
+    String internalKind = x.ctx.get(InternalCalls.KIND_KEY);
+    if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
+    clients.working(x.visit, x.request);
     return Future.succeededFuture(x);
-  }
-
-  /** Prompt tokens before sending: the estimate used when a provider reports no usage. */
-  private Future<ChatExchange> measure(ChatExchange x) {
-    JsonArray messages = x.request.messages();
-    JsonArray tools = x.request.tools();
-    String model = x.request.model();
-    Future<PromptCount> count = TokenCounter.roughSize(messages) <= INLINE_COUNT_LIMIT
-        ? Future.succeededFuture(tokens.countPrompt(model, messages, tools))
-        : vertx.executeBlocking(() -> tokens.countPrompt(model, messages, tools), false);
-    return count.map(c -> {
-      x.promptCount = c;
-      return x;
-    });
   }
 
   private Future<ChatExchange> route(ChatExchange x) {
@@ -127,7 +123,7 @@ public final class ChatPipeline {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
     return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
-            x.request.includeUsage(), x.startNanos)
+            x.request.includeUsage(), x.startNanos, scrubber)
         .map(outcome -> {
           x.ttfbMs = outcome.ttfbMs();
           settleUsage(x, outcome.usage(), outcome::completionText);
@@ -154,6 +150,7 @@ public final class ChatPipeline {
       x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
     } else if (outcome.error() != null) {
       x.failed(scrubbed(outcome.error()));
+      x.streamBroken = true;
     }
   }
 

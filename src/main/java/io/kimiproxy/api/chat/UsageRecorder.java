@@ -6,20 +6,23 @@ import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonObject;
 
-/** Turns a finished exchange into its ledger row and its live event. */
+/** Turns a finished exchange into its ledger row, its live events and its client's counts. */
 final class UsageRecorder {
   private static final int MAX_ERROR_MESSAGE = 300;
 
   private final LedgerWriter ledger;
   private final EventSink events;
   private final SecretScrubber scrubber;
+  private final ClientMonitor clients;
 
-  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber, ClientMonitor clients) {
     this.ledger = ledger;
     this.events = events;
     this.scrubber = scrubber;
+    this.clients = clients;
   }
 
   void record(ChatExchange x) {
@@ -27,7 +30,7 @@ final class UsageRecorder {
     double cost = x.route == null ? 0.0
         : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
     String message = x.error == null ? null : scrubber.scrub(cut(x.error.getMessage()));
-    RequestRecord row = new RequestRecord(x.id, null, 1, "chat", x.startMs, x.sessionId, x.client,
+    RequestRecord row = new RequestRecord(x.id, null, 1, x.kind, x.startMs, x.sessionId, x.client,
         x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
         x.route != null ? x.route.provider().name() : null,
         x.route != null ? x.route.upstreamModel() : null,
@@ -36,26 +39,49 @@ final class UsageRecorder {
         usage, x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs,
         x.route != null ? x.route.model().maxContext() : 0);
     ledger.record(row);
-    events.publish(EventNames.REQUEST, toEvent(row));
+    events.publish(EventNames.REQUEST, row.toJson());
+    if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
+    if (x.streamBroken) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
+    clients.left(x.visit, row);
   }
 
-  static JsonObject toEvent(RequestRecord r) {
-    return new JsonObject()
-        .put("id", r.id())
-        .put("ts", r.timestampMs())
-        .put("session", r.sessionId())
+  /**
+   * The session as this request leaves it. The context fields are null when the request measured
+   * no prompt (it failed before): the session's fill is then unchanged, as in the ledger.
+   * {@code phase} is the context engine's to set; null until it does.
+   */
+  private static JsonObject sessionUpdate(RequestRecord r) {
+    JsonObject session = new JsonObject()
+        .put("id", r.sessionId())
         .put("client", r.client())
         .put("model", r.modelAlias())
         .put("provider", r.provider())
-        .put("stream", r.stream())
+        .put("last_seen", r.timestampMs())
+        .putNull("phase");
+    long prompt = r.usage().promptTokens();
+    if (prompt > 0) {
+      session.put("context_fill", r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0)
+          .put("last_prompt_tokens", prompt)
+          .put("max_context", r.maxContext());
+    } else {
+      session.putNull("context_fill").putNull("last_prompt_tokens").putNull("max_context");
+    }
+    return session;
+  }
+
+  /** A stream that had begun (the client got its 200) and ended with an error event instead of a finish. */
+  private static JsonObject streamingError(RequestRecord r) {
+    return new JsonObject()
+        .put("id", r.id())
+        .put("session", r.sessionId())
+        .put("model", r.modelAlias())
+        .put("provider", r.provider())
         .put("status", r.status())
         .put("error_type", r.errorType())
-        .put("prompt_tokens", r.usage().promptTokens())
-        .put("completion_tokens", r.usage().completionTokens())
-        .put("estimated", r.tokensEstimated())
-        .put("cost_usd", r.costUsd())
-        .put("latency_ms", r.latencyMs())
-        .put("ttfb_ms", r.ttfbMs());
+        .put("error_code", r.errorCode())
+        .put("message", r.errorMessage())
+        .put("ttfb_ms", r.ttfbMs())
+        .put("latency_ms", r.latencyMs());
   }
 
   private static String cut(String text) {

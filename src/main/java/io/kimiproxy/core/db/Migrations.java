@@ -60,6 +60,105 @@ final class Migrations {
             context_fill DOUBLE NOT NULL
           )""",
           "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)")),
+      new Migration(2, "context maps and session phases", List.of(
+          // One row per session: its latest request's map (parts as JSON of numbers and previews).
+          """
+          CREATE TABLE context_maps (
+            session_id TEXT PRIMARY KEY,
+            request_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            max_context INTEGER NOT NULL,
+            reserved_output INTEGER NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            fill DOUBLE NOT NULL,
+            phase TEXT NOT NULL,
+            memory_tokens INTEGER NOT NULL,
+            parts TEXT NOT NULL
+          )""")),
+      new Migration(3, "sanitizer masks and counts", List.of(
+          """
+          CREATE TABLE masks (
+            hash TEXT PRIMARY KEY,
+            session_id TEXT,
+            created_at INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            content TEXT NOT NULL
+          )""",
+          """
+          CREATE TABLE sanitizer_counts (
+            session_id TEXT PRIMARY KEY,
+            masked INTEGER NOT NULL,
+            tokens_saved INTEGER NOT NULL,
+            secrets_redacted INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_sanitizer_counts_updated ON sanitizer_counts(updated_at)")),
+      new Migration(4, "compactions", List.of(
+          """
+          CREATE TABLE compactions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            trigger TEXT NOT NULL,
+            start_index INTEGER NOT NULL,
+            message_count INTEGER NOT NULL,
+            replaced_hash TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            summary_source TEXT NOT NULL,
+            summary_model TEXT,
+            tokens_before INTEGER NOT NULL,
+            tokens_after INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_compactions_session ON compactions(session_id, id)",
+          """
+          CREATE TABLE compaction_state (
+            session_id TEXT PRIMARY KEY,
+            pending INTEGER NOT NULL,
+            last_ms INTEGER NOT NULL,
+            consecutive_auto INTEGER NOT NULL
+          )""")),
+      new Migration(9, "agent runs", List.of(
+          // The log is a JSON array of {ts, message}: written whole by the runner, appended to in SQL
+          // (json_insert) by the sweep that marks runs interrupted after a restart.
+          """
+          CREATE TABLE agent_runs (
+            id TEXT PRIMARY KEY,
+            agent_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            model TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            input_preview TEXT NOT NULL,
+            result TEXT,
+            error_status INTEGER,
+            error_type TEXT,
+            error_code TEXT,
+            error_message TEXT,
+            log TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            request_id TEXT,
+            created_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER
+          )""",
+          "CREATE INDEX idx_agent_runs_agent ON agent_runs(agent_id, created_at)")),
+      new Migration(8, "tasks imported from Cline's history", List.of(
+          """
+          CREATE TABLE cline_tasks (
+            id TEXT PRIMARY KEY,
+            ts INTEGER NOT NULL,
+            tokens_in INTEGER NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            cache_writes INTEGER NOT NULL,
+            cache_reads INTEGER NOT NULL,
+            total_cost DOUBLE NOT NULL,
+            model_id TEXT,
+            api_provider TEXT,
+            imported_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_cline_tasks_ts ON cline_tasks(ts)")),
       new Migration(5, "response cache index; cache hits and client keys in the ledger", List.of(
           """
           CREATE TABLE cache_entries (

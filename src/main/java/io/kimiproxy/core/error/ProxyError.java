@@ -67,6 +67,11 @@ public final class ProxyError extends RuntimeException {
         null, "Provider '" + provider + "' sent an invalid response: " + detail, true, null);
   }
 
+  /** The prompt does not fit the model's window: OpenAI's own code, which IDE clients recognise. */
+  public static ProxyError contextLengthExceeded(String message) {
+    return new ProxyError(400, ErrorType.INVALID_REQUEST, "context_length_exceeded", "messages", message, false, null);
+  }
+
   public static ProxyError internal(String message) {
     return of(500, ErrorType.SERVER, "internal_error", message);
   }

@@ -26,6 +26,9 @@ public interface LedgerStore {
 
   Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping);
 
+  /** Usage per group and per bucket of {@code bucketMs} (aligned on the epoch), in time order. */
+  Future<List<UsagePoint>> timeline(long fromMs, long toMs, long bucketMs, UsageGrouping grouping);
+
   /** Savings of cache hits, per client. */
   Future<List<CacheSaving>> cacheSavings();
 

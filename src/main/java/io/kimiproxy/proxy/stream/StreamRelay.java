@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.stream;
 
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.sse.SseParser;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
@@ -36,6 +37,7 @@ public final class StreamRelay implements ChunkSink {
   private final StreamDecoder decoder;
   private final boolean clientWantsUsage;
   private final long requestStartNanos;
+  private final SecretScrubber scrubber;
   private final Promise<RelayOutcome> outcome = Promise.promise();
   private final StringBuilder text = new StringBuilder();
   private final SseParser parser = new SseParser(this::onEvent);
@@ -45,18 +47,20 @@ public final class StreamRelay implements ChunkSink {
   private boolean ended;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                      boolean clientWantsUsage, long requestStartNanos) {
+                      boolean clientWantsUsage, long requestStartNanos, SecretScrubber scrubber) {
     this.client = client;
     this.exchange = exchange;
     this.decoder = decoder;
     this.clientWantsUsage = clientWantsUsage;
     this.requestStartNanos = requestStartNanos;
+    this.scrubber = scrubber;
   }
 
   /** Starts relaying; the future completes when the stream has ended, however it ended. */
   public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                                           boolean clientWantsUsage, long requestStartNanos) {
-    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, requestStartNanos);
+                                           boolean clientWantsUsage, long requestStartNanos,
+                                           SecretScrubber scrubber) {
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, requestStartNanos, scrubber);
     relay.start();
     return relay.outcome.future();
   }
@@ -137,10 +141,12 @@ public final class StreamRelay implements ChunkSink {
     fail(error);
   }
 
-  private void fail(ProxyError error) {
+  private void fail(ProxyError failure) {
     if (ended) return;
     ended = true;
     exchange.cancel();
+    // A provider may echo its key in an in-stream error; this event is the last hop before the client.
+    ProxyError error = failure.withMessage(scrubber.scrub(failure.getMessage()));
     client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
     client.end(DONE);
     complete(error, false);
