@@ -21,6 +21,32 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
     return all;
   }
 
+  /**
+   * This configuration with the parts only a restart can change taken from the running one: the
+   * listening server, the database, agents and the client importers.
+   */
+  public ProxyConfig keepingRestartOnlyPartsOf(ProxyConfig running) {
+    return new ProxyConfig(source, running.server, running.databaseFile, providers, models, context, sanitizer,
+        compaction, running.agents, running.clients, governance);
+  }
+
+  /** The restart-only sections in which this configuration differs from the running one. */
+  public List<String> restartOnlyDifferences(ProxyConfig running) {
+    List<String> changed = new ArrayList<>();
+    ServerConfig a = server;
+    ServerConfig b = running.server;
+    boolean sameKeys = a.apiKeys().stream().map(Secret::reveal).toList()
+        .equals(b.apiKeys().stream().map(Secret::reveal).toList());
+    if (!sameKeys || a.maxBodyBytes() != b.maxBodyBytes() || !a.allowedHosts().equals(b.allowedHosts())
+        || !a.allowedOrigins().equals(b.allowedOrigins())) {
+      changed.add("server");
+    }
+    if (!databaseFile.equals(running.databaseFile)) changed.add("storage");
+    if (!agents.equals(running.agents)) changed.add("agents");
+    if (!clients.equals(running.clients)) changed.add("clients");
+    return changed;
+  }
+
   public ProxyConfig withServer(ServerConfig newServer) {
     return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
         clients, governance);

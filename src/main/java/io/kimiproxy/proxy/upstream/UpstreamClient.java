@@ -90,7 +90,9 @@ public final class UpstreamClient {
   }
 
   private HttpClientAgent client(ProviderConfig provider) {
-    return clients.computeIfAbsent(provider.name(), name -> {
+    // Keyed by address too: after a configuration reload a provider may live somewhere else.
+    return clients.computeIfAbsent(provider.name() + "|" + provider.baseUrl(), key -> {
+      String name = provider.name();
       boolean ssl = "https".equals(provider.baseUrl().getScheme());
       HttpClientOptions options = new HttpClientOptions()
           .setKeepAlive(true)
