@@ -2,21 +2,21 @@ package io.kimiproxy.api;
 
 import io.kimiproxy.api.security.RequestGuard;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
-import java.util.function.Supplier;
 
-/** Listens on the configured address and hands every request to the router. */
+/** Listens on the configured address and hands every request to the current routes. */
 final class HttpVerticle extends VerticleBase {
   private final String host;
   private final int port;
-  private final Supplier<Router> routes;
+  private final Handler<HttpServerRequest> routes;
   private HttpServer server;
 
-  HttpVerticle(String host, int port, Supplier<Router> routes) {
+  HttpVerticle(String host, int port, Handler<HttpServerRequest> routes) {
     this.host = host;
     this.port = port;
     this.routes = routes;
@@ -30,7 +30,7 @@ final class HttpVerticle extends VerticleBase {
         .setMaxHeaderSize(64 * 1024)
         .setWebSocketSubProtocols(List.of(RequestGuard.WEBSOCKET_PROTOCOL));
     return vertx.createHttpServer(options)
-        .requestHandler(routes.get())
+        .requestHandler(routes)
         .listen(port, host)
         .onSuccess(s -> server = s);
   }

@@ -11,6 +11,7 @@ import io.kimiproxy.api.wiring.AgentModule;
 import io.kimiproxy.api.wiring.ClientsModule;
 import io.kimiproxy.api.wiring.ContextModule;
 import io.kimiproxy.api.wiring.Foundation;
+import io.kimiproxy.api.wiring.GovernanceModule;
 import io.kimiproxy.api.wiring.GuardrailsModule;
 import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
@@ -24,13 +25,20 @@ import io.kimiproxy.services.live.LiveHub;
 import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
  * Starts the proxy: the shared {@link Foundation}, one {@link Module} per feature, the chat
- * pipeline, and the HTTP server. {@link #close()} takes it down in reverse order.
+ * pipeline, and the HTTP server; {@link #close()} takes it down in reverse order.
+ *
+ * <p>What a configuration reload may change (providers, models, context, governance) lives in a
+ * {@link Generation}; the server hands every request to the current one, so a reload builds the
+ * next generation and swaps it in while requests in flight finish on the objects they started with.
  */
 public final class ProxyServer {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
@@ -38,17 +46,25 @@ public final class ProxyServer {
 
   private final Foundation foundation;
   private final LiveModule live;
-  private final List<Module> modules;
-  private final HttpVerticle verticle;
-  private final String deploymentId;
+  private final ClientsModule clients;
+  private final GuardrailsModule guardrails;
+  private final List<Module> shared;
+  private final ConfigReload reload;
+  private final AtomicReference<Generation> current = new AtomicReference<>();
+  private HttpVerticle verticle;
+  private String deploymentId;
 
-  private ProxyServer(Foundation foundation, LiveModule live, List<Module> modules, HttpVerticle verticle,
-                      String deploymentId) {
+  /** The reloadable part: its configuration, its own modules and the routes built over them. */
+  record Generation(Foundation foundation, List<Module> modules, Router router) {}
+
+  private ProxyServer(Foundation foundation, LiveModule live, ClientsModule clients, GuardrailsModule guardrails,
+                      AgentModule agents) {
     this.foundation = foundation;
     this.live = live;
-    this.modules = modules;
-    this.verticle = verticle;
-    this.deploymentId = deploymentId;
+    this.clients = clients;
+    this.guardrails = guardrails;
+    this.shared = List.of(live, clients, guardrails, agents);
+    this.reload = new ConfigReload(this);
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
@@ -62,29 +78,46 @@ public final class ProxyServer {
         .compose(database -> {
           Foundation f = Foundation.create(vertx, config, database, tokens);
           LiveModule live = LiveModule.create(f, metrics);
-          ContextModule context = ContextModule.create(f, live.events());
-          ClientsModule clients = ClientsModule.create(f, live.events());
-          GuardrailsModule guardrails = GuardrailsModule.create(f, live.events());
-          List<Module> modules = List.of(live, context, clients, guardrails, AgentModule.create(f));
-          ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), f.upstream(), tokens,
-              f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), guardrails.guardrails());
-          HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-              () -> routes(f, chat, modules));
-          return Future.all(modules.stream().map(Module::beforeListening).toList())
-              .compose(v -> vertx.deployVerticle(verticle))
-              .map(id -> new ProxyServer(f, live, modules, verticle, id))
-              .onSuccess(server -> {
-                f.self().bind(server.port());
-                LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + server.port() + " ("
-                    + config.models().size() + " models, " + config.providers().size() + " providers, database "
-                    + config.databaseFile() + ")");
-              })
+          ProxyServer server = new ProxyServer(f, live, ClientsModule.create(f, live.events()),
+              GuardrailsModule.create(f, live.events()), AgentModule.create(f));
+          Generation first = server.generation(f);
+          return Future.all(server.shared.stream().map(Module::beforeListening).toList())
+              .compose(v -> Future.all(first.modules().stream().map(Module::beforeListening).toList()))
+              .compose(v -> server.listen(first))
               .onFailure(e -> {
                 live.close();
                 database.close();
               });
         })
         .onFailure(e -> metrics.close());
+  }
+
+  private Future<ProxyServer> listen(Generation first) {
+    current.set(first);
+    ProxyConfig config = foundation.config();
+    verticle = new HttpVerticle(config.server().host(), config.server().port(),
+        request -> current.get().router().handle(request));
+    return foundation.vertx().deployVerticle(verticle).map(id -> {
+      deploymentId = id;
+      foundation.self().bind(port());
+      LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + port() + " ("
+          + config.models().size() + " models, " + config.providers().size() + " providers, database "
+          + config.databaseFile() + ")");
+      return this;
+    });
+  }
+
+  /** The modules a reload rebuilds, and the pipeline and routes over them and the shared ones. */
+  Generation generation(Foundation f) {
+    ContextModule context = ContextModule.create(f, live.events());
+    GovernanceModule governance = GovernanceModule.create(f, live.events());
+    governance.onReloadConfig(reload::reload);
+    ChatPipeline chat = new ChatPipeline(new ModelResolver(f.config()), new WireAdapters(), f.upstream(), f.tokens(),
+        f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), guardrails.guardrails());
+    List<Module> own = List.of(context, governance);
+    List<Module> all = new ArrayList<>(shared);
+    all.addAll(own);
+    return new Generation(f, own, routes(f, chat, all));
   }
 
   private static Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
@@ -101,6 +134,16 @@ public final class ProxyServer {
     return router;
   }
 
+  Foundation foundation() {
+    return current.get().foundation();
+  }
+
+  /** Makes {@code next} the generation new requests go to; the old one's modules close after {@code graceMs}. */
+  void swap(Generation next, long graceMs) {
+    Generation old = current.getAndSet(next);
+    foundation.vertx().setTimer(Math.max(1, graceMs), id -> old.modules().forEach(Module::close));
+  }
+
   public int port() {
     return verticle.actualPort();
   }
@@ -115,9 +158,11 @@ public final class ProxyServer {
   }
 
   public Future<Void> close() {
+    List<Module> all = new ArrayList<>(shared);
+    all.addAll(current.get().modules());
     Future<Void> chain = Future.succeededFuture();
-    for (int i = modules.size() - 1; i >= 0; i--) {
-      Module module = modules.get(i);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Module module = all.get(i);
       chain = chain.compose(v -> module.close());
     }
     Vertx vertx = foundation.vertx();

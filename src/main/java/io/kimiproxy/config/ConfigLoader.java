@@ -28,7 +28,8 @@ public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
-      "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails");
+      "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
+      "cache");
 
   private ConfigLoader() {}
 
@@ -59,18 +60,27 @@ public final class ConfigLoader {
     }
     ServerConfig server = server(root.section("server"));
     Path folder = Objects.requireNonNullElse(file.toAbsolutePath().getParent(), Path.of("."));
-    Path database = storage(root.section("storage"), folder);
-    Map<String, ProviderConfig> providers = providers(root.section("providers"));
-    Map<String, ModelConfig> models = models(root.section("models"), providers);
+    TomlSection storage = root.section("storage");
+    Path database = storage(storage, folder);
+    RetentionConfig retention = retention(storage);
+    storage.finish();
+    Map<String, ScopeLimits> limits = new LinkedHashMap<>();
+    Map<String, ProviderConfig> providers = providers(root.section("providers"), limits);
+    Map<String, ModelConfig> models = models(root.section("models"), providers, limits);
     ContextConfig context = context(root.section("context"));
     SanitizerConfig sanitizer = sanitizer(root.section("sanitizer"));
     CompactionConfig compaction = compaction(root.section("compaction"), models);
     AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
     ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
     GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
+    GovernanceConfig governance = new GovernanceConfig(
+        GovernanceSections.rateLimits(root.section("rate_limits"), limits),
+        GovernanceSections.quotas(root.section("quotas"), providers, models, server.apiKeys().size()),
+        GovernanceSections.cache(root.section("cache"), folder),
+        retention);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails);
+        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance);
     checkListen(config);
     return config;
   }
@@ -113,14 +123,19 @@ public final class ConfigLoader {
     return new ServerConfig(host, port, List.copyOf(keys), maxBodyMb * 1024 * 1024, hosts, origins);
   }
 
+  private static RetentionConfig retention(TomlSection s) {
+    int days = (int) s.integer("retention_days", 90, 0, 36_500);
+    long vacuumHours = s.integer("vacuum_interval_h", 24, 0, 24 * 365);
+    return new RetentionConfig(days, vacuumHours * 3_600_000L);
+  }
+
   private static Path storage(TomlSection s, Path folder) {
     String path = s.string("path", "data/kimi-proxy.db");
-    s.finish();
     Path p = Path.of(path);
     return p.isAbsolute() ? p : folder.resolve(p).normalize();
   }
 
-  private static Map<String, ProviderConfig> providers(TomlSection section) {
+  private static Map<String, ProviderConfig> providers(TomlSection section, Map<String, ScopeLimits> limits) {
     Map<String, ProviderConfig> out = new LinkedHashMap<>();
     for (String name : section.keys()) {
       TomlSection p = section.section(name);
@@ -139,6 +154,8 @@ public final class ConfigLoader {
       long idle = p.integer("idle_timeout_s", Math.min(60, total), 1, 3600);
       int maxConnections = (int) p.integer("max_connections", 64, 1, 4096);
       Map<String, String> headers = p.stringMap("headers");
+      ScopeLimits rate = GovernanceSections.limits(p);
+      if (rate.any()) limits.put("provider:" + name, rate);
       p.finish();
       out.put(name, new ProviderConfig(name, type, baseUrl, key, keyEnv, keyless,
           new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers));
@@ -146,7 +163,8 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers) {
+  private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers,
+                                                Map<String, ScopeLimits> limits) {
     Map<String, ModelConfig> out = new LinkedHashMap<>();
     for (String alias : section.keys()) {
       TomlSection m = section.section(alias);
@@ -160,6 +178,8 @@ public final class ConfigLoader {
       double output = m.decimal("output_price", 0, 0);
       double cached = m.decimal("cached_input_price", input, 0);
       List<String> fallbacks = m.strings("fallbacks");
+      ScopeLimits rate = GovernanceSections.limits(m);
+      if (rate.any()) limits.put("model:" + alias, rate);
       m.finish();
       out.put(alias, new ModelConfig(alias, provider, upstream, maxContext, input, output, cached, fallbacks));
     }

@@ -16,6 +16,12 @@ public record ProviderConfig(String name, WireType type, URI baseUrl, Secret api
                              boolean keyless, Timeouts timeouts, int maxConnections,
                              Map<String, String> headers) {
 
+  /** The base URL's path ("/v1", "/openai/v1"), to which adapters append their endpoint. */
+  public String basePath() {
+    String path = baseUrl.getRawPath();
+    return path == null ? "" : path;
+  }
+
   public boolean configured() {
     return keyless || apiKey != null;
   }

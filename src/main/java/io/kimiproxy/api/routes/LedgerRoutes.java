@@ -37,6 +37,8 @@ public final class LedgerRoutes {
     router.get("/api/sessions/:id").handler(ctx -> reply(ctx, this::session));
     router.get("/api/usage").handler(ctx -> reply(ctx, this::usage));
     router.get("/api/usage/timeline").handler(ctx -> reply(ctx, this::timeline));
+    // The governance name for the same per-minute series (issue 6); one query serves both.
+    router.get("/api/usage/trend").handler(ctx -> reply(ctx, this::timeline));
   }
 
   private Future<JsonObject> sessions(RoutingContext ctx) {

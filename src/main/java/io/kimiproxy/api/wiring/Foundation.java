@@ -18,6 +18,12 @@ public record Foundation(Vertx vertx, ProxyConfig config, Database database, Led
   private static final long LEDGER_FLUSH_MS = 25;
   private static final int LEDGER_MAX_QUEUED = 100_000;
 
+  /** The same shared parts under another configuration (a reload). */
+  public Foundation withConfig(ProxyConfig next) {
+    return new Foundation(vertx, next, database, store, ledger, upstream, tokens, new SecretScrubber(next.secrets()),
+        internal, self);
+  }
+
   public static Foundation create(Vertx vertx, ProxyConfig config, Database database, TokenCounter tokens) {
     LedgerStore store = new SqliteLedgerStore(database.pool());
     return new Foundation(vertx, config, database, store,

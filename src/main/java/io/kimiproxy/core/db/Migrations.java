@@ -180,7 +180,28 @@ final class Migrations {
             preview TEXT NOT NULL,
             arguments_bytes INTEGER NOT NULL
           )""",
-          "CREATE INDEX idx_guardrail_actions_session ON guardrail_actions(session_id, seq)"))
+          "CREATE INDEX idx_guardrail_actions_session ON guardrail_actions(session_id, seq)")),
+      new Migration(5, "response cache index; cache hits and client keys in the ledger", List.of(
+          """
+          CREATE TABLE cache_entries (
+            key TEXT PRIMARY KEY,
+            created INTEGER NOT NULL,
+            expires INTEGER NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            client TEXT NOT NULL,
+            stream INTEGER NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cost_usd DOUBLE NOT NULL,
+            preview TEXT NOT NULL,
+            hits INTEGER NOT NULL,
+            last_hit INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_cache_created ON cache_entries(created)",
+          "ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE requests ADD COLUMN saved_usd DOUBLE NOT NULL DEFAULT 0",
+          "ALTER TABLE requests ADD COLUMN client_key TEXT"))
   );
 
   private Migrations() {}

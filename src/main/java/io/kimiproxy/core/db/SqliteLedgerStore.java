@@ -1,5 +1,6 @@
 package io.kimiproxy.core.db;
 
+import io.kimiproxy.core.ledger.CacheSaving;
 import io.kimiproxy.core.ledger.LedgerPage;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.RequestQuery;
@@ -9,6 +10,7 @@ import io.kimiproxy.core.ledger.UsageGroup;
 import io.kimiproxy.core.ledger.UsageGrouping;
 import io.kimiproxy.core.ledger.UsagePoint;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.ledger.Spending;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -168,6 +170,40 @@ public final class SqliteLedgerStore implements LedgerStore {
       case CLIENT -> "client";
       case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
     };
+  }
+
+  @Override
+  public Future<List<CacheSaving>> cacheSavings() {
+    return pool.query("SELECT client, COUNT(*) AS hits, SUM(prompt_tokens + completion_tokens) AS tokens,"
+            + " CAST(ROUND(SUM(saved_usd) * 1e9) AS INTEGER) AS saved_nano FROM requests WHERE cache_hit = 1 GROUP BY client ORDER BY client")
+        .execute().map(rows -> {
+          List<CacheSaving> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new CacheSaving(r.getString("client"), num(r, "hits"), num(r, "tokens"), num(r, "saved_nano") / 1e9)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Spending> spentSince(String scope, long fromMs) {
+    int colon = scope.indexOf(':');
+    String column = colon < 0 ? null : switch (scope.substring(0, colon)) {
+      case "provider" -> "provider";
+      case "model" -> "model_alias";
+      case "client" -> "client_key";
+      default -> throw new IllegalArgumentException("unknown scope " + scope);
+    };
+    Tuple args = Tuple.of(fromMs);
+    String filter = "";
+    if (column != null) {
+      filter = " AND " + column + " = ?";
+      args.addValue(scope.substring(colon + 1));
+    }
+    return pool.preparedQuery("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens,"
+            + " CAST(ROUND(COALESCE(SUM(cost_usd), 0) * 1e9) AS INTEGER) AS cost_nano FROM requests WHERE ts >= ?" + filter)
+        .execute(args).map(rows -> {
+          Row r = rows.iterator().next();
+          return new Spending(num(r, "tokens"), num(r, "cost_nano") / 1e9);
+        });
   }
 
   private static String where(RequestQuery query, Tuple args) {

@@ -28,4 +28,10 @@ public interface LedgerStore {
 
   /** Usage per group and per bucket of {@code bucketMs} (aligned on the epoch), in time order. */
   Future<List<UsagePoint>> timeline(long fromMs, long toMs, long bucketMs, UsageGrouping grouping);
+
+  /** Savings of cache hits, per client. */
+  Future<List<CacheSaving>> cacheSavings();
+
+  /** Tokens and cost since {@code fromMs} in a scope: "global", "provider:x", "model:x" or "client:key-n". */
+  Future<Spending> spentSince(String scope, long fromMs);
 }

@@ -1,11 +1,13 @@
 package io.kimiproxy.proxy.upstream;
 
 import io.kimiproxy.config.ProviderConfig;
+import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -56,12 +58,41 @@ public final class UpstreamClient {
     }, e -> Future.failedFuture(new UpstreamConnectFailure(provider.name(), e).asError()));
   }
 
+  /**
+   * Opens a fresh connection and makes one cheap authenticated GET on it, timing the connection and
+   * the first byte separately (a pooled connection would hide the connect time).
+   */
+  public Future<ProbeResult> probe(ProviderConfig provider, ProbeCall call) {
+    URI base = provider.baseUrl();
+    boolean ssl = "https".equals(base.getScheme());
+    long start = System.nanoTime();
+    HttpConnectOptions connect = new HttpConnectOptions().setHost(base.getHost())
+        .setPort(base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80).setSsl(ssl)
+        .setConnectTimeout(provider.timeouts().connectMs());
+    return client(provider).connect(connect).compose(connection -> {
+      double connectMs = (System.nanoTime() - start) / 1e6;
+      long sent = System.nanoTime();
+      return connection.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(call.path())
+              .setHeaders(call.headers()).setIdleTimeout(provider.timeouts().firstByteMs()))
+          .compose(request -> request.send())
+          .compose(response -> {
+            double firstByteMs = (System.nanoTime() - sent) / 1e6;
+            return response.body().map(body -> new ProbeResult(provider.name(), true, response.statusCode(),
+                connectMs, firstByteMs, response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()));
+          })
+          .eventually(connection::close);
+    }).recover(e -> Future.succeededFuture(new ProbeResult(provider.name(), false, null, null, null,
+        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+  }
+
   public Future<Void> close() {
     return Future.all(clients.values().stream().map(HttpClientAgent::close).toList()).mapEmpty();
   }
 
   private HttpClientAgent client(ProviderConfig provider) {
-    return clients.computeIfAbsent(provider.name(), name -> {
+    // Keyed by address too: after a configuration reload a provider may live somewhere else.
+    return clients.computeIfAbsent(provider.name() + "|" + provider.baseUrl(), key -> {
+      String name = provider.name();
       boolean ssl = "https".equals(provider.baseUrl().getScheme());
       HttpClientOptions options = new HttpClientOptions()
           .setKeepAlive(true)

@@ -1,9 +1,11 @@
 package io.kimiproxy.proxy.wire.anthropic;
 
+import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
@@ -26,16 +28,25 @@ public final class AnthropicAdapter implements WireAdapter {
     JsonObject body = AnthropicRequestMapper.toMessagesRequest(request, route.upstreamModel());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
-        .add("Accept", request.stream() ? "text/event-stream" : "application/json")
-        .add("anthropic-version", API_VERSION);
-    if (route.provider().apiKey() != null) {
-      headers.add("x-api-key", route.provider().apiKey().reveal());
-    }
-    // Configured headers replace defaults rather than doubling them (anthropic-version, anthropic-beta).
-    route.provider().headers().forEach(headers::set);
-    String base = route.provider().baseUrl().getRawPath();
-    return new UpstreamCall((base == null ? "" : base) + "/messages", headers, body.toBuffer(), request.stream());
+        .add("Accept", request.stream() ? "text/event-stream" : "application/json");
+    authenticate(route.provider(), headers);
+    return new UpstreamCall(route.provider().basePath() + "/messages", headers, body.toBuffer(), request.stream());
   }
+
+  @Override
+  public ProbeCall modelsList(ProviderConfig provider) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
+    authenticate(provider, headers);
+    return new ProbeCall(provider.basePath() + "/models", headers);
+  }
+
+  private static void authenticate(ProviderConfig provider, MultiMap headers) {
+    headers.add("anthropic-version", API_VERSION);
+    if (provider.apiKey() != null) headers.add("x-api-key", provider.apiKey().reveal());
+    // Configured headers replace defaults rather than doubling them (anthropic-version, anthropic-beta).
+    provider.headers().forEach(headers::set);
+  }
+
 
   @Override
   public NonStreamReply fromUpstream(Buffer body, Route route) {

@@ -1,9 +1,11 @@
 package io.kimiproxy.proxy.wire.gemini;
 
+import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
@@ -37,17 +39,28 @@ public final class GeminiAdapter implements WireAdapter {
       throw ProxyError.invalidRequest("'" + model + "' is not a Gemini model name.", "model");
     }
     String resource = model.contains("/") ? model : "models/" + model;
-    String base = route.provider().baseUrl().getRawPath();
-    String path = (base == null ? "" : base) + "/" + resource
+    String path = route.provider().basePath() + "/" + resource
         + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("Accept", request.stream() ? "text/event-stream" : "application/json");
-    if (route.provider().apiKey() != null) headers.add("x-goog-api-key", route.provider().apiKey().reveal());
-    route.provider().headers().forEach(headers::add);
+    authenticate(route.provider(), headers);
     JsonObject body = GeminiRequestMapper.toGenerateContent(request.body(), CHECKS_SIGNATURES.matcher(model).matches());
     return new UpstreamCall(path, headers, body.toBuffer(), request.stream());
   }
+
+  @Override
+  public ProbeCall modelsList(ProviderConfig provider) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
+    authenticate(provider, headers);
+    return new ProbeCall(provider.basePath() + "/models", headers);
+  }
+
+  private static void authenticate(ProviderConfig provider, MultiMap headers) {
+    if (provider.apiKey() != null) headers.add("x-goog-api-key", provider.apiKey().reveal());
+    provider.headers().forEach(headers::add);
+  }
+
 
   @Override
   public NonStreamReply fromUpstream(Buffer body, Route route) {

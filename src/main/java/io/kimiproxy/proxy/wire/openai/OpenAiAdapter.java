@@ -1,9 +1,11 @@
 package io.kimiproxy.proxy.wire.openai;
 
+import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
@@ -31,13 +33,22 @@ public final class OpenAiAdapter implements WireAdapter {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("Accept", request.stream() ? "text/event-stream" : "application/json");
-    if (route.provider().apiKey() != null) {
-      headers.add("Authorization", "Bearer " + route.provider().apiKey().reveal());
-    }
-    route.provider().headers().forEach(headers::add);
-    String base = route.provider().baseUrl().getRawPath();
-    return new UpstreamCall((base == null ? "" : base) + "/chat/completions", headers, body.toBuffer(), request.stream());
+    authenticate(route.provider(), headers);
+    return new UpstreamCall(route.provider().basePath() + "/chat/completions", headers, body.toBuffer(), request.stream());
   }
+
+  @Override
+  public ProbeCall modelsList(ProviderConfig provider) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
+    authenticate(provider, headers);
+    return new ProbeCall(provider.basePath() + "/models", headers);
+  }
+
+  private static void authenticate(ProviderConfig provider, MultiMap headers) {
+    if (provider.apiKey() != null) headers.add("Authorization", "Bearer " + provider.apiKey().reveal());
+    provider.headers().forEach(headers::add);
+  }
+
 
   @Override
   public NonStreamReply fromUpstream(Buffer body, Route route) {

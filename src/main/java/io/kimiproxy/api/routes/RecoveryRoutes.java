@@ -1,0 +1,36 @@
+package io.kimiproxy.api.routes;
+
+import io.kimiproxy.core.db.Maintenance;
+import io.kimiproxy.features.cache.ResponseCache;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/** {@code POST /api/recovery/*}: the actions that put a misbehaving proxy right without a restart. */
+public final class RecoveryRoutes {
+  private final Supplier<Future<JsonObject>> resetBreakers;
+  private final ResponseCache cache;
+  private final Maintenance maintenance;
+  private final Supplier<Future<JsonObject>> reloadConfig;
+
+  public RecoveryRoutes(Supplier<Future<JsonObject>> resetBreakers, ResponseCache cache, Maintenance maintenance,
+                        Supplier<Future<JsonObject>> reloadConfig) {
+    this.resetBreakers = resetBreakers;
+    this.cache = cache;
+    this.maintenance = maintenance;
+    this.reloadConfig = reloadConfig;
+  }
+
+  public void mount(Router router) {
+    router.post("/api/recovery/reset-breakers").handler(ctx -> LedgerRoutes.reply(ctx, c -> resetBreakers.get()));
+    router.post("/api/recovery/clear-cache").handler(ctx -> LedgerRoutes.reply(ctx, c ->
+        cache.clear().map(v -> new JsonObject().put("cache_cleared", true))));
+    router.post("/api/recovery/vacuum").handler(ctx -> LedgerRoutes.reply(ctx, c -> {
+      long start = System.nanoTime();
+      return maintenance.vacuum().compose(v -> maintenance.probe()).map(db -> new JsonObject()
+          .put("vacuumed", true).put("duration_ms", (System.nanoTime() - start) / 1_000_000).put("database", db));
+    }));
+    router.post("/api/recovery/reload-config").handler(ctx -> LedgerRoutes.reply(ctx, c -> reloadConfig.get()));
+  }
+}
