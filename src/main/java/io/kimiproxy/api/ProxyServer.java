@@ -80,10 +80,13 @@ public final class ProxyServer {
           LiveModule live = LiveModule.create(f, metrics);
           ProxyServer server = new ProxyServer(f, live, ClientsModule.create(f, live.events()),
               GuardrailsModule.create(f, live.events()), AgentModule.create(f));
-          Generation first = server.generation(f);
+          // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
-              .compose(v -> Future.all(first.modules().stream().map(Module::beforeListening).toList()))
-              .compose(v -> server.listen(first))
+              .compose(v -> {
+                Generation first = server.generation(f);
+                return Future.all(first.modules().stream().map(Module::beforeListening).toList())
+                    .compose(started -> server.listen(first));
+              })
               .onFailure(e -> {
                 live.close();
                 database.close();
