@@ -168,8 +168,8 @@ public final class StreamRelay implements ChunkSink {
     for (Object c : choices) {
       if (!(c instanceof JsonObject choice) || !(choice.getValue("delta") instanceof JsonObject delta)) continue;
       append(delta.getValue("content"));
-      append(delta.getValue("reasoning_content"));
-      append(delta.getValue("reasoning"));
+      // Adapters copy "reasoning" into "reasoning_content": count the text once.
+      append(delta.getValue("reasoning_content") != null ? delta.getValue("reasoning_content") : delta.getValue("reasoning"));
       if (delta.getValue("tool_calls") instanceof JsonArray calls) {
         for (Object call : calls) {
           if (call instanceof JsonObject tc && tc.getValue("function") instanceof JsonObject fn) {
