@@ -14,6 +14,7 @@ import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -36,31 +37,39 @@ public final class ProxyServer {
   private final Database database;
   private final LedgerWriter ledger;
   private final UpstreamClient upstream;
+  private final ProviderHealthRegistry health;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
   private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
-                      HttpVerticle verticle, String deploymentId) {
+                      ProviderHealthRegistry health, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
     this.upstream = upstream;
+    this.health = health;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
+    return start(vertx, config, EventSink.NONE);
+  }
+
+  /** @param events where provider state changes, fallbacks and requests are published */
+  public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config, EventSink events) {
     return Database.open(vertx, config.databaseFile()).compose(database -> {
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
+      ProviderHealthRegistry health = new ProviderHealthRegistry(vertx, config, events);
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, events, scrubber, health);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
+          () -> routes(vertx, config, chat, store, ledger, health));
       return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
+          .map(id -> new ProxyServer(vertx, database, ledger, upstream, health, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
               + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
               + " providers, database " + config.databaseFile() + ")"))
@@ -68,7 +77,8 @@ public final class ProxyServer {
     });
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
+  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
+                               ProviderHealthRegistry health) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));

@@ -5,6 +5,7 @@ import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.proxy.routing.RoutePlan;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -17,6 +18,8 @@ final class ChatExchange {
   final String client;
   ChatRequest request;
   String sessionId;
+  RoutePlan plan;
+  /** The route of the current (at the end: the last) attempt. */
   Route route;
   PromptCount promptCount;
   Usage usage;
@@ -24,6 +27,10 @@ final class ChatExchange {
   Long ttfbMs;
   int status = 200;
   ProxyError error;
+  /** Attempts made so far, 1 for the first. */
+  int attempt;
+  long attemptStartNanos;
+  long attemptStartMs;
 
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;
@@ -32,6 +39,22 @@ final class ChatExchange {
 
   long elapsedMs() {
     return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  void startAttempt(Route attemptRoute) {
+    route = attemptRoute;
+    attempt++;
+    attemptStartNanos = System.nanoTime();
+    attemptStartMs = System.currentTimeMillis();
+  }
+
+  long attemptElapsedMs() {
+    return (System.nanoTime() - attemptStartNanos) / 1_000_000;
+  }
+
+  /** Bytes of the answer reached the client: from here on, nothing can be tried again. */
+  boolean committed() {
+    return ctx.response().headWritten();
   }
 
   void failed(ProxyError failure) {

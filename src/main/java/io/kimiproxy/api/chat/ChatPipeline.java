@@ -11,28 +11,20 @@ import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
-import io.kimiproxy.proxy.routing.ModelResolver;
-import io.kimiproxy.proxy.stream.RelayOutcome;
-import io.kimiproxy.proxy.stream.StreamRelay;
-import io.kimiproxy.proxy.upstream.UpstreamClient;
-import io.kimiproxy.proxy.upstream.UpstreamExchange;
-import io.kimiproxy.proxy.wire.NonStreamReply;
-import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.Supplier;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, measure, route, transform, relay, record. Every step is a future; any failure skips to
- * the error reply, and every request, answered or not, is recorded.
+ * parse, measure, route, relay (with retries and fallbacks), record. Every step is a future; any
+ * failure skips to the error reply, and every request, answered or not, is recorded.
  */
 public final class ChatPipeline {
   /** Prompts larger than this (characters) are counted on a worker thread, not the event loop. */
@@ -40,20 +32,19 @@ public final class ChatPipeline {
 
   private final Vertx vertx;
   private final ModelResolver resolver;
-  private final WireAdapters adapters;
-  private final UpstreamClient upstream;
   private final TokenCounter tokens;
   private final UsageRecorder recorder;
+  private final AttemptRunner attempts;
   private final SecretScrubber scrubber;
 
   public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
-                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
+                      ProviderHealthRegistry health) {
     this.vertx = vertx;
     this.resolver = resolver;
-    this.adapters = adapters;
-    this.upstream = upstream;
     this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber);
+    this.attempts = new AttemptRunner(vertx, new UpstreamAttempt(adapters, upstream, tokens), health, recorder, events);
     this.scrubber = scrubber;
   }
 
@@ -67,7 +58,7 @@ public final class ChatPipeline {
         .compose(this::parse)
         .compose(this::measure)
         .compose(this::route)
-        .compose(this::relay)
+        .compose(attempts::run)
         .recover(failure -> reject(x, failure))
         .onComplete(done -> recorder.record(x));
   }
@@ -93,68 +84,14 @@ public final class ChatPipeline {
     });
   }
 
+  /** The alias and its fallbacks, those that hold the prompt; the first must have a key. */
   private Future<ChatExchange> route(ChatExchange x) {
-    x.route = resolver.resolve(x.request.model());
+    x.plan = resolver.plan(x.request.model(), x.promptCount.total());
+    x.route = x.plan.routes().get(0);
     if (!x.route.provider().configured()) {
       throw ProxyError.of(401, "authentication_error", "provider_not_configured", x.route.provider().missingKeyMessage());
     }
     return Future.succeededFuture(x);
-  }
-
-  private Future<Void> relay(ChatExchange x) {
-    WireAdapter adapter = adapters.forType(x.route.provider().type());
-    HttpServerResponse response = x.ctx.response();
-    return upstream.send(x.route.provider(), adapter.toUpstream(x.request, x.route))
-        .compose(exchange -> {
-          response.closeHandler(v -> exchange.cancel());
-          if (exchange.status() / 100 != 2) {
-            return exchange.body().compose(body -> Future.failedFuture(
-                adapter.toError(exchange.status(), body, exchange.header("Retry-After"), x.route)));
-          }
-          return x.request.stream() ? relayStream(x, adapter, exchange) : relayWhole(x, adapter, exchange);
-        });
-  }
-
-  private Future<Void> relayWhole(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
-    x.ttfbMs = x.elapsedMs();
-    return exchange.body().map(body -> {
-      NonStreamReply reply = adapter.fromUpstream(body, x.route);
-      settleUsage(x, reply.usage(), () -> completionText(reply.json()));
-      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(reply.body());
-      return null;
-    });
-  }
-
-  private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
-    return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, x.route),
-            x.request.includeUsage(), x.startNanos)
-        .map(outcome -> {
-          x.ttfbMs = outcome.ttfbMs();
-          settleUsage(x, outcome.usage(), outcome::completionText);
-          settleEnding(x, outcome);
-          return null;
-        });
-  }
-
-  /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */
-  private void settleUsage(ChatExchange x, JsonObject reported, Supplier<String> completion) {
-    if (reported != null) {
-      x.usage = Usage.fromOpenAi(reported);
-      x.usageEstimated = false;
-    } else {
-      long completionTokens = tokens.countText(x.route.upstreamModel(), completion.get());
-      x.usage = new Usage(x.promptCount.total(), completionTokens, 0, 0);
-      x.usageEstimated = true;
-    }
-  }
-
-  private void settleEnding(ChatExchange x, RelayOutcome outcome) {
-    if (outcome.clientClosed()) {
-      x.status = 499;
-      x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
-    } else if (outcome.error() != null) {
-      x.failed(scrubbed(outcome.error()));
-    }
   }
 
   private Future<Void> reject(ChatExchange x, Throwable failure) {
@@ -164,7 +101,7 @@ public final class ChatPipeline {
       x.usage = new Usage(x.promptCount.total(), 0, 0, 0);
       x.usageEstimated = true;
     }
-    ErrorReplies.send(x.ctx.response(), error);
+    if (!x.ctx.response().closed()) ErrorReplies.send(x.ctx.response(), error);
     return Future.succeededFuture();
   }
 
@@ -173,19 +110,5 @@ public final class ChatPipeline {
     String message = error.getMessage();
     String clean = scrubber.scrub(message);
     return clean.equals(message) ? error : error.withMessage(clean);
-  }
-
-  private static String completionText(JsonObject answer) {
-    StringBuilder text = new StringBuilder();
-    if (answer.getValue("choices") instanceof JsonArray choices) {
-      for (Object c : choices) {
-        if (c instanceof JsonObject choice && choice.getValue("message") instanceof JsonObject message) {
-          if (message.getValue("content") instanceof String s) text.append(s);
-          if (message.getValue("reasoning_content") instanceof String s) text.append(s);
-          if (message.getValue("tool_calls") instanceof JsonArray calls) text.append(calls.encode());
-        }
-      }
-    }
-    return text.toString();
   }
 }

@@ -4,6 +4,7 @@ import io.kimiproxy.config.ModelConfig;
 import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.error.ProxyError;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +17,24 @@ public final class ModelResolver {
 
   public ModelResolver(ProxyConfig config) {
     this.config = config;
+  }
+
+  /**
+   * The requested route and its fallbacks ({@code fallbacks = [...]} of the alias), keeping only
+   * those whose context window holds the prompt (0 = unknown, taken as fitting) and, for
+   * fallbacks, whose provider has a key. Fails with OpenAI's context_length_exceeded when
+   * nothing fits.
+   */
+  public RoutePlan plan(String requested, long promptTokens) {
+    Route primary = resolve(requested);
+    List<Route> routes = new ArrayList<>();
+    if (fits(primary, promptTokens)) routes.add(primary);
+    for (String alias : primary.model().fallbacks()) {
+      Route fallback = resolve(alias);
+      if (fallback.provider().configured() && fits(fallback, promptTokens)) routes.add(fallback);
+    }
+    if (routes.isEmpty()) throw ProxyError.contextLengthExceeded(primary.model().maxContext(), promptTokens);
+    return new RoutePlan(primary, List.copyOf(routes));
   }
 
   public Route resolve(String requested) {
@@ -37,4 +56,8 @@ public final class ModelResolver {
         + "; or use <provider>/<model> with a configured provider (" + String.join(", ", config.providers().keySet()) + ").");
   }
 
+  private static boolean fits(Route route, long promptTokens) {
+    long window = route.model().maxContext();
+    return window == 0 || promptTokens <= window;
+  }
 }

@@ -24,6 +24,9 @@ import io.vertx.core.json.JsonObject;
  *   <li>Usage: the proxy always asks for it; the client sees exactly one usage chunk, at the end,
  *       and only when it asked for one, whatever the provider's habit (on every chunk, on the
  *       finish chunk, in a chunk of its own).</li>
+ *   <li>The client's response head waits for the first chunk: until then nothing has reached the
+ *       client, so a stream that fails early (reset, malformed or empty body, error event, silence)
+ *       ends the relay with the error and the response untouched, and the caller may try again.</li>
  *   <li>A failure after the stream began ends it with an SSE error event and {@code [DONE]}.</li>
  * </ul>
  */
@@ -62,10 +65,6 @@ public final class StreamRelay implements ChunkSink {
   }
 
   private void start() {
-    client.setStatusCode(200).setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
     client.closeHandler(v -> {
       if (!ended) {
         ended = true;
@@ -89,8 +88,6 @@ public final class StreamRelay implements ChunkSink {
       if (!ended) decoder.onEnd(this);
       if (!ended) done();
     });
-    // Send the head now: the client knows the stream is on even before the first token.
-    client.writeHead();
     upstream.resume();
   }
 
@@ -123,6 +120,10 @@ public final class StreamRelay implements ChunkSink {
   @Override
   public void done() {
     if (ended) return;
+    if (lastChunk == null) {
+      fail(ProxyError.badUpstreamResponse(exchange.provider(), "the stream ended without an answer"));
+      return;
+    }
     if (clientWantsUsage && usage != null) {
       write(Buffer.buffer("data: " + usageChunk().encode() + "\n\n"));
     }
@@ -141,13 +142,21 @@ public final class StreamRelay implements ChunkSink {
     if (ended) return;
     ended = true;
     exchange.cancel();
-    client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
-    client.end(DONE);
+    if (ttfbMs != null) {
+      client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
+      client.end(DONE);
+    }
     complete(error, false);
   }
 
   private void write(Buffer event) {
-    if (ttfbMs == null) ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+    if (ttfbMs == null) {
+      ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+      client.setStatusCode(200).setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+    }
     client.write(event);
   }
 

@@ -41,6 +41,10 @@ public final class UpstreamExchange {
     touch();
   }
 
+  public String provider() {
+    return provider;
+  }
+
   public HttpClientResponse response() {
     return response;
   }
