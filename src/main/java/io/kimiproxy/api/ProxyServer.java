@@ -5,6 +5,7 @@ import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
+import io.kimiproxy.api.routes.ProviderRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
@@ -88,6 +89,7 @@ public final class ProxyServer {
     new ModelRoutes(config).mount(router);
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
+    new ProviderRoutes(config, health).mount(router);
     return router;
   }
 
@@ -97,6 +99,11 @@ public final class ProxyServer {
 
   public LedgerWriter ledger() {
     return ledger;
+  }
+
+  /** Circuit breakers and recent latency of every provider (and {@code resetBreakers()} for recovery). */
+  public ProviderHealthRegistry providerHealth() {
+    return health;
   }
 
   public Future<Void> close() {

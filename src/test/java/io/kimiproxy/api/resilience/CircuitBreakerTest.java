@@ -1,0 +1,157 @@
+package io.kimiproxy.api.resilience;
+
+import static io.kimiproxy.testing.LedgerAssertions.assertAttempts;
+import static io.kimiproxy.testing.Upstream.calls;
+import static io.kimiproxy.testing.Upstream.json;
+import static io.kimiproxy.testing.Upstream.ok;
+import static io.kimiproxy.testing.Upstream.sequence;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kimiproxy.core.events.EventNames;
+import io.kimiproxy.testing.RecordingEvents;
+import io.kimiproxy.testing.TestProxy;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * After breaker_failures consecutive provider faults the breaker opens: calls fail at once with
+ * 503 provider_circuit_open (or go to a fallback) without reaching the provider. After
+ * breaker_reset_s one probe goes through; its success closes the breaker again.
+ */
+class CircuitBreakerTest {
+  private static final String FRAGILE = "/fragile/v1/chat/completions";
+  private static final String STEADY = "/steady/v1/chat/completions";
+  private final RecordingEvents events = new RecordingEvents();
+  private TestProxy proxy;
+
+  @BeforeEach
+  void start() {
+    proxy = TestProxy.start("""
+        [providers.fragile]
+        base_url = "{{UPSTREAM}}/fragile/v1"
+        max_retries = 0
+        breaker_failures = 2
+        breaker_reset_s = 1
+
+        [providers.steady]
+        base_url = "{{UPSTREAM}}/steady/v1"
+
+        [models."fragile/alone"]
+        provider = "fragile"
+        model = "f"
+
+        [models."fragile/covered"]
+        provider = "fragile"
+        model = "f"
+        fallbacks = ["steady/m"]
+
+        [models."steady/m"]
+        provider = "steady"
+        model = "s"
+        """, events);
+    sequence(proxy.upstream(), FRAGILE, json(503, "gemini/error-503-unavailable-overloaded.json"));
+    sequence(proxy.upstream(), STEADY, ok());
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+  }
+
+  private HttpResponse<String> chat(String model) {
+    return proxy.chat(model, false, TestProxy.newSession());
+  }
+
+  private JsonObject provider(String name) {
+    for (Object p : new JsonObject(proxy.get("/api/providers").body()).getJsonArray("data")) {
+      if (name.equals(((JsonObject) p).getString("name"))) return (JsonObject) p;
+    }
+    throw new AssertionError("no provider " + name);
+  }
+
+  private void openTheBreaker() {
+    assertEquals(503, chat("fragile/alone").statusCode());
+    assertEquals("closed", provider("fragile").getString("breaker"), "one failure is not enough");
+    assertEquals(503, chat("fragile/alone").statusCode());
+    assertEquals("open", provider("fragile").getString("breaker"));
+  }
+
+  private List<String> breakerStates() {
+    return events.of(EventNames.PROVIDER_STATE).stream().map(e -> e.getString("breaker")).toList();
+  }
+
+  @Test
+  void should_fail_fast_while_open_then_close_after_a_successful_probe() {
+    openTheBreaker();
+    HttpResponse<String> refused = chat("fragile/alone");
+    assertEquals(503, refused.statusCode());
+    assertEquals("provider_circuit_open", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+    assertEquals(2, calls(proxy.upstream(), FRAGILE), "an open breaker does not call the provider");
+    JsonObject status = provider("fragile");
+    assertEquals(1.0, status.getDouble("error_rate"));
+    assertEquals(2, status.getLong("requests"));
+
+    for (int i = 0; i < 100 && !"half_open".equals(provider("fragile").getString("breaker")); i++) TestProxy.pause(50);
+    assertEquals("half_open", provider("fragile").getString("breaker"));
+    proxy.upstream().resetAll();
+    sequence(proxy.upstream(), FRAGILE, ok());
+    assertEquals(200, chat("fragile/alone").statusCode());
+    assertEquals("closed", provider("fragile").getString("breaker"));
+    assertEquals(List.of("open", "half_open", "closed"), breakerStates());
+    JsonObject event = events.of(EventNames.PROVIDER_STATE).get(0);
+    assertEquals("fragile", event.getString("provider"));
+    assertEquals(1.0, event.getDouble("error_rate"));
+    assertEquals(List.of("provider", "breaker", "latency_p50_ms", "latency_p95_ms", "error_rate"),
+        List.copyOf(event.fieldNames()));
+  }
+
+  @Test
+  void should_open_again_when_the_probe_fails() {
+    openTheBreaker();
+    for (int i = 0; i < 100 && !"half_open".equals(provider("fragile").getString("breaker")); i++) TestProxy.pause(50);
+    assertEquals(503, chat("fragile/alone").statusCode());
+    assertEquals("open", provider("fragile").getString("breaker"));
+    assertEquals(3, calls(proxy.upstream(), FRAGILE), "one probe");
+    assertEquals(List.of("open", "half_open", "open"), breakerStates());
+  }
+
+  @Test
+  void should_go_straight_to_the_fallback_while_open() {
+    openTheBreaker();
+    String session = TestProxy.newSession();
+    HttpResponse<String> response = proxy.chat("fragile/covered", false, session);
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals(2, calls(proxy.upstream(), FRAGILE));
+    List<JsonObject> rows = proxy.ledgerRows(session);
+    assertAttempts(rows, 503, 200);
+    assertEquals("provider_circuit_open", rows.get(0).getString("error_code"));
+    JsonObject fallback = events.of(EventNames.MODEL_FALLBACK).get(0);
+    assertEquals("circuit_open", fallback.getString("reason"));
+    assertEquals("steady/m", fallback.getString("to"));
+  }
+
+  @Test
+  void should_close_every_breaker_on_reset() {
+    openTheBreaker();
+    proxy.server().providerHealth().resetBreakers();
+    assertEquals("closed", provider("fragile").getString("breaker"));
+    assertEquals(List.of("open", "closed"), breakerStates());
+    assertEquals(503, chat("fragile/alone").statusCode(), "calls reach the provider again");
+    assertEquals(3, calls(proxy.upstream(), FRAGILE));
+  }
+
+  @Test
+  void should_not_count_request_errors_against_the_provider() {
+    proxy.upstream().resetAll();
+    sequence(proxy.upstream(), FRAGILE, json(400, "openai/error-400-unsupported-parameter.json"));
+    for (int i = 0; i < 3; i++) assertEquals(400, chat("fragile/alone").statusCode());
+    JsonObject status = provider("fragile");
+    assertEquals("closed", status.getString("breaker"));
+    assertEquals(0.0, status.getDouble("error_rate"));
+  }
+}
