@@ -65,7 +65,7 @@ final class UpstreamAttempt {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, Route route, UpstreamExchange exchange) {
     return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, route),
-            x.request.includeUsage(), x.startNanos)
+            x.request.includeUsage(), text -> estimatedUsage(x, text).toOpenAi(), x.startNanos)
         .compose(outcome -> {
           if (outcome.ttfbMs() == null) {
             // Nothing reached the client: the response is untouched and the runner may try again.
@@ -88,10 +88,14 @@ final class UpstreamAttempt {
       x.usage = Usage.fromOpenAi(reported);
       x.usageEstimated = false;
     } else {
-      long completionTokens = tokens.countText(x.route.upstreamModel(), completion.get());
-      x.usage = new Usage(x.promptCount.total(), completionTokens, 0, 0);
+      x.usage = estimatedUsage(x, completion.get());
       x.usageEstimated = true;
     }
+  }
+
+  /** The prompt as measured before sending, and the tokens of what the model wrote. */
+  private Usage estimatedUsage(ChatExchange x, String completion) {
+    return new Usage(x.promptCount.total(), tokens.countText(x.route.upstreamModel(), completion), 0, 0);
   }
 
   private static String completionText(JsonObject answer) {

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /**
  * Moves one streamed answer from a provider to the client, event by event as it arrives.
@@ -23,7 +24,7 @@ import io.vertx.core.json.JsonObject;
  *   <li>A client that goes away cancels the provider's request.</li>
  *   <li>Usage: the proxy always asks for it; the client sees exactly one usage chunk, at the end,
  *       and only when it asked for one, whatever the provider's habit (on every chunk, on the
- *       finish chunk, in a chunk of its own).</li>
+ *       finish chunk, in a chunk of its own, or never: then the proxy's own estimate).</li>
  *   <li>The client's response head waits for the first chunk: until then nothing has reached the
  *       client, so a stream that fails early (reset, malformed or empty body, error event, silence)
  *       ends the relay with the error and the response untouched, and the caller may try again.</li>
@@ -38,6 +39,7 @@ public final class StreamRelay implements ChunkSink {
   private final UpstreamExchange exchange;
   private final StreamDecoder decoder;
   private final boolean clientWantsUsage;
+  private final Function<String, JsonObject> estimatedUsage;
   private final long requestStartNanos;
   private final Promise<RelayOutcome> outcome = Promise.promise();
   private final StringBuilder text = new StringBuilder();
@@ -48,18 +50,24 @@ public final class StreamRelay implements ChunkSink {
   private boolean ended;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                      boolean clientWantsUsage, long requestStartNanos) {
+                      boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage, long requestStartNanos) {
     this.client = client;
     this.exchange = exchange;
     this.decoder = decoder;
     this.clientWantsUsage = clientWantsUsage;
+    this.estimatedUsage = estimatedUsage;
     this.requestStartNanos = requestStartNanos;
   }
 
-  /** Starts relaying; the future completes when the stream has ended, however it ended. */
+  /**
+   * Starts relaying; the future completes when the stream has ended, however it ended.
+   *
+   * @param estimatedUsage the usage to report, from what the model wrote, when the provider reports none
+   */
   public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                                           boolean clientWantsUsage, long requestStartNanos) {
-    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, requestStartNanos);
+                                           boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage,
+                                           long requestStartNanos) {
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, estimatedUsage, requestStartNanos);
     relay.start();
     return relay.outcome.future();
   }
@@ -124,8 +132,8 @@ public final class StreamRelay implements ChunkSink {
       fail(ProxyError.badUpstreamResponse(exchange.provider(), "the stream ended without an answer"));
       return;
     }
-    if (clientWantsUsage && usage != null) {
-      write(Buffer.buffer("data: " + usageChunk().encode() + "\n\n"));
+    if (clientWantsUsage) {
+      write(Buffer.buffer("data: " + usageChunk(usage != null ? usage : estimatedUsage.apply(text.toString())).encode() + "\n\n"));
     }
     ended = true;
     exchange.finish();
@@ -160,7 +168,7 @@ public final class StreamRelay implements ChunkSink {
     client.write(event);
   }
 
-  private JsonObject usageChunk() {
+  private JsonObject usageChunk(JsonObject reported) {
     JsonObject last = lastChunk == null ? new JsonObject() : lastChunk;
     JsonObject chunk = new JsonObject()
         .put("id", last.getValue("id"))
@@ -168,7 +176,7 @@ public final class StreamRelay implements ChunkSink {
         .put("created", last.getValue("created", System.currentTimeMillis() / 1000))
         .put("model", last.getValue("model"));
     if (last.containsKey("system_fingerprint")) chunk.put("system_fingerprint", last.getValue("system_fingerprint"));
-    return chunk.put("choices", new JsonArray()).put("usage", usage);
+    return chunk.put("choices", new JsonArray()).put("usage", reported);
   }
 
   /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */
