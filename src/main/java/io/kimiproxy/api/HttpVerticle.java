@@ -1,10 +1,12 @@
 package io.kimiproxy.api;
 
+import io.kimiproxy.api.security.RequestGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Listens on the configured address and hands every request to the router. */
@@ -25,7 +27,8 @@ final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
         .setIdleTimeout(0)
-        .setMaxHeaderSize(64 * 1024);
+        .setMaxHeaderSize(64 * 1024)
+        .setWebSocketSubProtocols(List.of(RequestGuard.WEBSOCKET_PROTOCOL));
     return vertx.createHttpServer(options)
         .requestHandler(routes.get())
         .listen(port, host)

@@ -2,15 +2,16 @@ package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
+import io.kimiproxy.api.routes.DashboardRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
+import io.kimiproxy.api.routes.MetricsRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.routes.ProviderRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteLedgerStore;
-import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
@@ -19,6 +20,9 @@ import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.services.live.LiveHub;
+import io.kimiproxy.services.live.LiveSnapshot;
+import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -38,48 +42,66 @@ public final class ProxyServer {
   private final Database database;
   private final LedgerWriter ledger;
   private final UpstreamClient upstream;
+  private final Live live;
   private final ProviderHealthRegistry health;
   private final HttpVerticle verticle;
   private final String deploymentId;
 
-  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
+  /** The dashboard's side of the proxy: its event hub and the metrics. */
+  private record Live(LiveHub hub, ProxyMetrics metrics) {}
+
+  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream, Live live,
                       ProviderHealthRegistry health, HttpVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.database = database;
     this.ledger = ledger;
     this.upstream = upstream;
+    this.live = live;
     this.health = health;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    return start(vertx, config, EventSink.NONE);
-  }
-
-  /** @param events where provider state changes, fallbacks and requests are published */
-  public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config, EventSink events) {
-    return Database.open(vertx, config.databaseFile()).compose(database -> {
+    // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
+    // load, which is not an event loop's to spend.
+    ProxyMetrics metrics = new ProxyMetrics();
+    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    return vertx.executeBlocking(tokens::preload, false)
+        .compose(loaded -> Database.open(vertx, config.databaseFile())).compose(database -> {
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
-      ProviderHealthRegistry health = new ProviderHealthRegistry(vertx, config, events);
+      Live live = live(vertx, config, store, ledger, metrics);
+      ProviderHealthRegistry health = new ProviderHealthRegistry(vertx, config, live.hub());
+      config.providers().keySet().forEach(name -> metrics.registerBreaker(name, () -> health.of(name).breaker()));
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, events, scrubber, health);
+          tokens, ledger, live.hub(), scrubber, health);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger, health));
+          () -> routes(vertx, config, chat, store, ledger, live, health));
       return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, health, verticle, id))
+          .map(id -> new ProxyServer(vertx, database, ledger, upstream, live, health, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
               + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
               + " providers, database " + config.databaseFile() + ")"))
-          .onFailure(e -> database.close());
-    });
+          .onFailure(e -> {
+            live.hub().close();
+            database.close();
+          });
+    }).onFailure(e -> metrics.close());
+  }
+
+  private static Live live(Vertx vertx, ProxyConfig config, LedgerStore store, LedgerWriter ledger, ProxyMetrics metrics) {
+    metrics.watchLedger(ledger);
+    LiveHub hub = new LiveHub(vertx, new LiveSnapshot(store, ledger, config));
+    metrics.watchLiveClients(hub::clientCount, hub::droppedEvents);
+    return new Live(hub, metrics);
   }
 
   private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
-                               ProviderHealthRegistry health) {
+                               Live live, ProviderHealthRegistry health) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
     router.route().handler(new RequestGuard(config.server()));
@@ -90,6 +112,8 @@ public final class ProxyServer {
     new LedgerRoutes(store, ledger).mount(router);
     new ExportRoutes(store, ledger).mount(router);
     new ProviderRoutes(config, health).mount(router);
+    new MetricsRoutes(live.metrics()).mount(router);
+    new DashboardRoutes(live.hub()).mount(router);
     return router;
   }
 
@@ -106,9 +130,16 @@ public final class ProxyServer {
     return health;
   }
 
+  /** Where features publish their events for the dashboard (and where it subscribes). */
+  public LiveHub events() {
+    return live.hub();
+  }
+
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId)
+    return live.hub().close()
+        .compose(v -> vertx.undeploy(deploymentId))
         .compose(v -> ledger.flush())
+        .andThen(v -> live.metrics().close())
         .compose(v -> upstream.close())
         .compose(v -> database.close());
   }

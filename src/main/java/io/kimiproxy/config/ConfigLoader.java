@@ -4,7 +4,9 @@ import io.kimiproxy.core.util.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,8 +35,12 @@ public final class ConfigLoader {
     String text;
     try {
       text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), null, "no such file");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(file.toString(), null, "permission denied");
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), null, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw new ConfigException(file.toString(), null, "cannot read the file: " + e.getMessage());
     }
     return parse(text, file, env);
   }
@@ -137,11 +143,12 @@ public final class ConfigLoader {
   }
 
   private static Resilience resilience(TomlSection p) {
-    int retries = (int) p.integer("max_retries", 2, 0, 10);
-    long baseMs = p.integer("retry_base_ms", 500, 1, 60_000);
-    long retryAfterMax = p.integer("retry_after_max_s", 30, 0, 3600);
-    int failures = (int) p.integer("breaker_failures", 5, 1, 1000);
-    long reset = p.integer("breaker_reset_s", 30, 1, 3600);
+    Resilience d = Resilience.DEFAULTS;
+    int retries = (int) p.integer("max_retries", d.maxRetries(), 0, 10);
+    long baseMs = p.integer("retry_base_ms", d.retryBaseMs(), 1, 60_000);
+    long retryAfterMax = p.integer("retry_after_max_s", d.retryAfterMaxMs() / 1000, 0, 3600);
+    int failures = (int) p.integer("breaker_failures", d.breakerFailures(), 1, 1000);
+    long reset = p.integer("breaker_reset_s", d.breakerResetMs() / 1000, 1, 3600);
     return new Resilience(retries, baseMs, retryAfterMax * 1000, failures, reset * 1000);
   }
 

@@ -18,6 +18,13 @@ public record ProviderConfig(String name, WireType type, URI baseUrl, Secret api
                              boolean keyless, Timeouts timeouts, int maxConnections,
                              Map<String, String> headers, Resilience resilience, Compat compat) {
 
+  /** A provider with the default retries and breaker and no compat switches (for one built by hand, as in tests). */
+  public ProviderConfig(String name, WireType type, URI baseUrl, Secret apiKey, String apiKeyEnv, boolean keyless,
+                        Timeouts timeouts, int maxConnections, Map<String, String> headers) {
+    this(name, type, baseUrl, apiKey, apiKeyEnv, keyless, timeouts, maxConnections, headers, Resilience.DEFAULTS,
+        Compat.UNSET);
+  }
+
   public boolean configured() {
     return keyless || apiKey != null;
   }

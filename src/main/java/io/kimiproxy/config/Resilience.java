@@ -10,4 +10,8 @@ package io.kimiproxy.config;
  * @param breakerResetMs   how long an open breaker refuses calls before letting one probe through
  */
 public record Resilience(int maxRetries, long retryBaseMs, long retryAfterMaxMs, int breakerFailures,
-                         long breakerResetMs) {}
+                         long breakerResetMs) {
+
+  /** What a provider gets for every key its config leaves out. */
+  public static final Resilience DEFAULTS = new Resilience(2, 500, 30_000, 5, 30_000);
+}

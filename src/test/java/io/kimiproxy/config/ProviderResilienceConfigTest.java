@@ -21,6 +21,7 @@ class ProviderResilienceConfigTest {
   void should_default_to_two_retries_and_a_breaker_of_five_failures() {
     Resilience r = provider("").resilience();
     assertEquals(new Resilience(2, 500, 30_000, 5, 30_000), r);
+    assertEquals(Resilience.DEFAULTS, r);
     assertNull(provider("").compat().streamOptions());
     assertNull(provider("").compat().maxCompletionTokens());
   }

@@ -1,37 +1,44 @@
 package io.kimiproxy.testing;
 
-import io.kimiproxy.core.events.EventSink;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One {@link TestProxy} for a whole test class ({@code @RegisterExtension static final}): started
- * before the first test, WireMock stubs and scenarios cleared before each, closed after the last.
- * Tests keep their state apart with {@link TestProxy#newSession()}.
+ * One {@link TestProxy} for all tests of a class (starting a proxy, WireMock and a database per
+ * test would be slow on a shared machine): started before the first test, WireMock reset before
+ * each, closed after the last. Tests receive it as a {@code TestProxy} parameter.
+ *
+ * <pre>{@code @RegisterExtension static final SharedProxy PROXY = SharedProxy.with("...config...");}</pre>
  */
-public final class SharedProxy implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
-  private final String providersAndModels;
-  private final EventSink events;
+public final class SharedProxy implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, ParameterResolver {
+  private final Supplier<TestProxy> starter;
   private TestProxy proxy;
 
-  public SharedProxy(String providersAndModels) {
-    this(providersAndModels, EventSink.NONE);
+  private SharedProxy(Supplier<TestProxy> starter) {
+    this.starter = starter;
   }
 
-  public SharedProxy(String providersAndModels, EventSink events) {
-    this.providersAndModels = providersAndModels;
-    this.events = events;
+  /** The default proxy of {@link TestProxy#start()}. */
+  public static SharedProxy standard() {
+    return new SharedProxy(TestProxy::start);
   }
 
-  public TestProxy proxy() {
-    return proxy;
+  public static SharedProxy with(String providersAndModels) {
+    return new SharedProxy(() -> TestProxy.start(providersAndModels));
+  }
+
+  public static SharedProxy with(String providersAndModels, String serverExtra) {
+    return new SharedProxy(() -> TestProxy.start(providersAndModels, serverExtra));
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    proxy = TestProxy.start(providersAndModels, events);
+    proxy = starter.get();
   }
 
   @Override
@@ -41,6 +48,16 @@ public final class SharedProxy implements BeforeAllCallback, BeforeEachCallback,
 
   @Override
   public void afterAll(ExtensionContext context) {
-    proxy.close();
+    if (proxy != null) proxy.close();
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == TestProxy.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return proxy;
   }
 }

@@ -5,10 +5,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.kimiproxy.api.ProxyServer;
 import io.kimiproxy.config.ConfigLoader;
 import io.kimiproxy.config.ProxyConfig;
-import io.kimiproxy.core.events.EventSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +46,7 @@ public final class TestProxy implements AutoCloseable {
   }
 
   /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
-  public static TestProxy start() {
-    return start("""
+  public static final String ONE_PROVIDER = """
         [providers.test]
         base_url = "{{UPSTREAM}}/v1"
         api_key = "${TEST_KEY}"
@@ -63,24 +58,19 @@ public final class TestProxy implements AutoCloseable {
         max_context = 1000
         input_price = 2.0
         output_price = 4.0
-        """);
+        """;
+
+  /** The proxy with {@link #ONE_PROVIDER}. */
+  public static TestProxy start() {
+    return start(ONE_PROVIDER);
   }
 
   public static TestProxy start(String providersAndModels) {
     return start(providersAndModels, "");
   }
 
-  /** @param events receives what the proxy publishes (provider_state, model_fallback...) */
-  public static TestProxy start(String providersAndModels, EventSink events) {
-    return start(providersAndModels, "", events);
-  }
-
   /** @param serverExtra extra lines for the [server] table (api_keys, allowed_hosts...) */
   public static TestProxy start(String providersAndModels, String serverExtra) {
-    return start(providersAndModels, serverExtra, EventSink.NONE);
-  }
-
-  private static TestProxy start(String providersAndModels, String serverExtra, EventSink events) {
     WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
         .asynchronousResponseEnabled(true).containerThreads(32));
     upstream.start();
@@ -92,7 +82,7 @@ public final class TestProxy implements AutoCloseable {
       Files.writeString(file, text);
       ProxyConfig config = ConfigLoader.load(file, Map.of("TEST_KEY", KEY));
       Vertx vertx = Vertx.vertx();
-      ProxyServer server = await(ProxyServer.start(vertx, config, events));
+      ProxyServer server = await(ProxyServer.start(vertx, config));
       return new TestProxy(vertx, upstream, server, folder, config);
     } catch (IOException e) {
       upstream.stop();
@@ -167,31 +157,6 @@ public final class TestProxy implements AutoCloseable {
         + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
     return send(request("/v1/chat/completions").header("Content-Type", "application/json")
         .header("X-Session-Id", session).POST(HttpRequest.BodyPublishers.ofString(body)).build());
-  }
-
-  /**
-   * The ledger rows of a session (requests and their attempts), oldest first. A request's own row
-   * is recorded just after its answer is sent, so this waits (bounded) for the session to appear.
-   */
-  public List<JsonObject> ledgerRows(String session) {
-    HttpResponse<String> response = get("/api/sessions/" + session);
-    for (int i = 0; i < 50 && response.statusCode() == 404; i++) {
-      pause(50);
-      response = get("/api/sessions/" + session);
-    }
-    if (response.statusCode() != 200) throw new AssertionError("no session " + session + ": " + response.body());
-    List<JsonObject> rows = new ArrayList<>();
-    new JsonObject(response.body()).getJsonArray("requests").forEach(r -> rows.add(0, (JsonObject) r));
-    return rows;
-  }
-
-  public static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A minimal chat body for "test/model". */

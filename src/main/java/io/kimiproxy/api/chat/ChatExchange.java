@@ -27,6 +27,8 @@ final class ChatExchange {
   Long ttfbMs;
   int status = 200;
   ProxyError error;
+  /** The stream had begun when it failed: the client got a 200 and then an error event. */
+  boolean streamBroken;
   /** Attempts made so far, 1 for the first. */
   int attempt;
   long attemptStartNanos;

@@ -44,7 +44,8 @@ public final class ChatPipeline {
     this.resolver = resolver;
     this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber);
-    this.attempts = new AttemptRunner(vertx, new UpstreamAttempt(adapters, upstream, tokens), health, recorder, events);
+    this.attempts = new AttemptRunner(vertx, new UpstreamAttempt(adapters, upstream, tokens, scrubber), health,
+        recorder, events);
     this.scrubber = scrubber;
   }
 

@@ -3,6 +3,7 @@ package io.kimiproxy.api.chat;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
@@ -26,11 +27,13 @@ final class UpstreamAttempt {
   private final WireAdapters adapters;
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
+  private final SecretScrubber scrubber;
 
-  UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens) {
+  UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber) {
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
+    this.scrubber = scrubber;
   }
 
   Future<Void> run(ChatExchange x, Route route, ProviderHealth health) {
@@ -65,7 +68,7 @@ final class UpstreamAttempt {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, Route route, UpstreamExchange exchange) {
     return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, route),
-            x.request.includeUsage(), text -> estimatedUsage(x, text).toOpenAi(), x.startNanos)
+            x.request.includeUsage(), text -> estimatedUsage(x, text).toOpenAi(), x.startNanos, scrubber)
         .compose(outcome -> {
           if (outcome.ttfbMs() == null) {
             // Nothing reached the client: the response is untouched and the runner may try again.
@@ -77,8 +80,10 @@ final class UpstreamAttempt {
             x.failed(ProxyError.clientClosed());
             return Future.succeededFuture();
           }
+          if (outcome.error() == null) return Future.succeededFuture();
           // A break after the first chunk is still the provider's failure (breaker, error rate).
-          return outcome.error() == null ? Future.succeededFuture() : Future.failedFuture(outcome.error());
+          x.streamBroken = true;
+          return Future.failedFuture(outcome.error());
         });
   }
 

@@ -9,7 +9,7 @@ import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.vertx.core.json.JsonObject;
 
-/** Turns a finished exchange (and each of its earlier failed attempts) into ledger rows, and its live event. */
+/** Turns a finished exchange (and each of its earlier failed attempts) into ledger rows, and its live events. */
 final class UsageRecorder {
   private static final int MAX_ERROR_MESSAGE = 300;
 
@@ -23,7 +23,7 @@ final class UsageRecorder {
     this.scrubber = scrubber;
   }
 
-  /** The request's own row (the one the client saw), recorded last, and its live event. */
+  /** The request's own row (the one the client saw), recorded last, and its live events. */
   void record(ChatExchange x) {
     Usage usage = x.usage == null ? Usage.ZERO : x.usage;
     double cost = x.route == null ? 0.0
@@ -31,7 +31,9 @@ final class UsageRecorder {
     RequestRecord row = row(x, x.id, null, Math.max(1, x.attempt), x.startMs, x.status, x.error, usage,
         x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs);
     ledger.record(row);
-    events.publish(EventNames.REQUEST, toEvent(row));
+    events.publish(EventNames.REQUEST, row.toJson());
+    if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
+    if (x.streamBroken) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
   }
 
   /**
@@ -56,23 +58,43 @@ final class UsageRecorder {
         x.route != null ? x.route.model().maxContext() : 0);
   }
 
-  static JsonObject toEvent(RequestRecord r) {
-    return new JsonObject()
-        .put("id", r.id())
-        .put("ts", r.timestampMs())
-        .put("session", r.sessionId())
+  /**
+   * The session as this request leaves it. The context fields are null when the request measured
+   * no prompt (it failed before): the session's fill is then unchanged, as in the ledger.
+   * {@code phase} is the context engine's to set; null until it does.
+   */
+  private static JsonObject sessionUpdate(RequestRecord r) {
+    JsonObject session = new JsonObject()
+        .put("id", r.sessionId())
         .put("client", r.client())
         .put("model", r.modelAlias())
         .put("provider", r.provider())
-        .put("stream", r.stream())
+        .put("last_seen", r.timestampMs())
+        .putNull("phase");
+    long prompt = r.usage().promptTokens();
+    if (prompt > 0) {
+      session.put("context_fill", r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0)
+          .put("last_prompt_tokens", prompt)
+          .put("max_context", r.maxContext());
+    } else {
+      session.putNull("context_fill").putNull("last_prompt_tokens").putNull("max_context");
+    }
+    return session;
+  }
+
+  /** A stream that had begun (the client got its 200) and ended with an error event instead of a finish. */
+  private static JsonObject streamingError(RequestRecord r) {
+    return new JsonObject()
+        .put("id", r.id())
+        .put("session", r.sessionId())
+        .put("model", r.modelAlias())
+        .put("provider", r.provider())
         .put("status", r.status())
         .put("error_type", r.errorType())
-        .put("prompt_tokens", r.usage().promptTokens())
-        .put("completion_tokens", r.usage().completionTokens())
-        .put("estimated", r.tokensEstimated())
-        .put("cost_usd", r.costUsd())
-        .put("latency_ms", r.latencyMs())
-        .put("ttfb_ms", r.ttfbMs());
+        .put("error_code", r.errorCode())
+        .put("message", r.errorMessage())
+        .put("ttfb_ms", r.ttfbMs())
+        .put("latency_ms", r.latencyMs());
   }
 
   private static String cut(String text) {

@@ -5,9 +5,12 @@ import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.util.Secret;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -19,12 +22,22 @@ import java.util.regex.Pattern;
  *   <li>the Host header must be a loopback name, an IP literal or a configured name (a DNS
  *       rebinding attack arrives with the attacker's domain name);</li>
  *   <li>a browser Origin must be the proxy's own or a configured one;</li>
- *   <li>with {@code server.api_keys} set, every request but the health check carries a valid bearer key.</li>
+ *   <li>with {@code server.api_keys} set, every request but the health check and the dashboard's
+ *       page (which holds no data) carries a valid bearer key. Browsers cannot set Authorization on a
+ *       WebSocket, so on {@link #WEBSOCKET_PATH} the key may also come as {@code ?key=} or as a
+ *       subprotocol {@code kimi-key.<base64url of the key>} next to {@link #WEBSOCKET_PROTOCOL}.</li>
  * </ul>
  */
 public final class RequestGuard implements Handler<RoutingContext> {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Set<String> PUBLIC_PATHS = Set.of("/health");
+  public static final String WEBSOCKET_PATH = "/ws";
+  /** The subprotocol the server selects, so the browser accepts the handshake that carried the key. */
+  public static final String WEBSOCKET_PROTOCOL = "kimi-proxy";
+  private static final String KEY_PROTOCOL_PREFIX = "kimi-key.";
+  private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/");
+  /** The dashboard's files (static/): code and styles, no data. */
+  public static final String PAGE_FILES = "/[A-Za-z0-9_-]+\\.(html|js|css)";
+  private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
 
   private final ServerConfig server;
 
@@ -47,7 +60,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
           + "' are not allowed: add the origin to server.allowed_origins to permit it."));
       return;
     }
-    if (server.authRequired() && !PUBLIC_PATHS.contains(request.path()) && !authorized(request)) {
+    if (server.authRequired() && !isPublic(request) && !authorized(request)) {
       reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
       return;
     }
@@ -68,15 +81,39 @@ public final class RequestGuard implements Handler<RoutingContext> {
     return server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin));
   }
 
+  private static boolean isPublic(HttpServerRequest request) {
+    String path = request.path();
+    return PUBLIC_PATHS.contains(path) || request.method() == HttpMethod.GET && PAGE_FILE.matcher(path).matches();
+  }
+
   private boolean authorized(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
-    String presented = header.substring(7).trim();
+    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
+        : request.path().equals(WEBSOCKET_PATH) ? webSocketKey(request) : null;
+    if (presented == null) return false;
     boolean ok = false;
     for (Secret key : server.apiKeys()) {
       ok |= key.matches(presented); // no early exit: timing tells nothing about which key nearly matched
     }
     return ok;
+  }
+
+  private static String webSocketKey(HttpServerRequest request) {
+    String query = request.getParam("key");
+    if (query != null) return query;
+    String protocols = request.getHeader("Sec-WebSocket-Protocol");
+    if (protocols == null) return null;
+    for (String protocol : protocols.split(",")) {
+      String p = protocol.trim();
+      if (p.startsWith(KEY_PROTOCOL_PREFIX)) {
+        try {
+          return new String(Base64.getUrlDecoder().decode(p.substring(KEY_PROTOCOL_PREFIX.length())), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   private static void reject(RoutingContext ctx, ProxyError error) {

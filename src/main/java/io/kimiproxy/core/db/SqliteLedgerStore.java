@@ -7,6 +7,7 @@ import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.ledger.SessionSummary;
 import io.kimiproxy.core.ledger.UsageGroup;
 import io.kimiproxy.core.ledger.UsageGrouping;
+import io.kimiproxy.core.ledger.UsagePoint;
 import io.kimiproxy.core.model.Usage;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -63,7 +64,7 @@ public final class SqliteLedgerStore implements LedgerStore {
       requests.add(requestTuple(r));
       if (r.parentId() == null && r.sessionId() != null) sessions.add(sessionTuple(r));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
+    return Database.inTransaction(pool, conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
         .compose(v -> sessions.isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(UPSERT_SESSION).executeBatch(sessions))
         .mapEmpty());
@@ -121,26 +122,47 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping) {
-    String key = switch (grouping) {
-      case MODEL -> "model_alias";
-      case PROVIDER -> "COALESCE(provider, '')";
-      case CLIENT -> "client";
-      case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
-    };
-    String sql = "SELECT " + key + " AS k,"
+    String sql = "SELECT " + groupKey(grouping) + " AS k,"
         + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
         + " SUM(CASE WHEN parent_id IS NULL AND status >= 400 THEN 1 ELSE 0 END) AS errors,"
         + " SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, SUM(cached_tokens) AS ca,"
-        + " SUM(reasoning_tokens) AS r, SUM(cost_usd) AS cost, AVG(latency_ms) AS lat"
+        // Aggregates of REAL come back from sqlite-jdbc as 32-bit floats: sum in integer nano-dollars instead.
+        + " SUM(reasoning_tokens) AS r, CAST(ROUND(SUM(cost_usd) * 1e9) AS INTEGER) AS cost_nano,"
+        + " CAST(ROUND(AVG(latency_ms) * 1000) AS INTEGER) AS lat_micro"
         + " FROM requests WHERE ts >= ? AND ts < ? GROUP BY k ORDER BY k";
     return pool.preparedQuery(sql).execute(Tuple.of(fromMs, toMs)).map(rows -> {
       List<UsageGroup> out = new ArrayList<>();
       for (Row row : rows) {
         out.add(new UsageGroup(row.getString("k"), num(row, "requests"), num(row, "errors"), num(row, "p"),
-            num(row, "c"), num(row, "ca"), num(row, "r"), dbl(row, "cost"), dbl(row, "lat")));
+            num(row, "c"), num(row, "ca"), num(row, "r"), num(row, "cost_nano") / 1e9, num(row, "lat_micro") / 1000.0));
       }
       return out;
     });
+  }
+
+  @Override
+  public Future<List<UsagePoint>> timeline(long fromMs, long toMs, long bucketMs, UsageGrouping grouping) {
+    String sql = "SELECT (ts / ?) * ? AS bucket, " + groupKey(grouping) + " AS k,"
+        + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
+        + " SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, CAST(ROUND(SUM(cost_usd) * 1e9) AS INTEGER) AS cost_nano"
+        + " FROM requests WHERE ts >= ? AND ts < ? GROUP BY bucket, k ORDER BY bucket, k";
+    return pool.preparedQuery(sql).execute(Tuple.of(bucketMs, bucketMs, fromMs, toMs)).map(rows -> {
+      List<UsagePoint> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new UsagePoint(num(row, "bucket"), row.getString("k"), num(row, "requests"), num(row, "p"),
+            num(row, "c"), num(row, "cost_nano") / 1e9));
+      }
+      return out;
+    });
+  }
+
+  private static String groupKey(UsageGrouping grouping) {
+    return switch (grouping) {
+      case MODEL -> "model_alias";
+      case PROVIDER -> "COALESCE(provider, '')";
+      case CLIENT -> "client";
+      case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
+    };
   }
 
   private static String where(RequestQuery query, Tuple args) {

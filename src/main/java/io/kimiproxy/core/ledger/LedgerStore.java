@@ -25,4 +25,7 @@ public interface LedgerStore {
   Future<List<RequestRecord>> latestRequests(RequestQuery query, int limit);
 
   Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping);
+
+  /** Usage per group and per bucket of {@code bucketMs} (aligned on the epoch), in time order. */
+  Future<List<UsagePoint>> timeline(long fromMs, long toMs, long bucketMs, UsageGrouping grouping);
 }

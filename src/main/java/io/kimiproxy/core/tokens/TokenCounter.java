@@ -40,6 +40,13 @@ public final class TokenCounter {
     };
   }
 
+  /** Loads every vocabulary {@link #encodingFor} may pick. Blocking (seconds): for a worker thread. */
+  public TokenCounter preload() {
+    registry.getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("warm");
+    registry.getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary("warm");
+    return this;
+  }
+
   /**
    * o200k_base for the model families known to use it or a vocabulary of similar size;
    * cl100k_base for everything else.

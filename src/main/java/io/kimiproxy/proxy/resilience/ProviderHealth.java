@@ -8,9 +8,10 @@ import io.kimiproxy.core.events.EventSink;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -46,15 +47,29 @@ public final class ProviderHealth {
   /**
    * Runs one call through the breaker. An open breaker fails it with {@link ProxyError#circuitOpen}
    * without running it; otherwise its outcome feeds the breaker and the error rate.
+   *
+   * <p>The caller gets the call's own future, not the breaker's: the breaker hands results on a
+   * turn of the event loop later, and what follows a call (the ledger row a client may read right
+   * after its answer) must not wait for the breaker's bookkeeping. The breaker runs the call, or
+   * refuses it, before {@code execute} returns.
    */
   public <T> Future<T> call(Supplier<Future<T>> call) {
-    return breaker.execute(call).transform(result -> {
-      if (result.failed() && result.cause() instanceof OpenCircuitException) {
-        return Future.failedFuture(ProxyError.circuitOpen(provider, Math.max(1, policy.breakerResetMs() / 1000)));
+    List<Future<T>> ran = new ArrayList<>(1);
+    Future<T> guarded = breaker.execute(() -> {
+      Future<T> own;
+      try {
+        own = call.get();
+      } catch (RuntimeException e) {
+        own = Future.failedFuture(e);
       }
-      recent.outcome(result.failed() && isProviderFault(result.cause()));
-      return result.succeeded() ? Future.succeededFuture(result.result()) : Future.failedFuture(result.cause());
+      ran.add(own);
+      return own;
     });
+    if (ran.isEmpty()) {
+      return guarded.recover(refused -> Future.failedFuture(
+          ProxyError.circuitOpen(provider, Math.max(1, policy.breakerResetMs() / 1000))));
+    }
+    return ran.get(0).andThen(result -> recent.outcome(result.failed() && isProviderFault(result.cause())));
   }
 
   /** The provider started answering this long after the request was sent. */
@@ -63,7 +78,12 @@ public final class ProviderHealth {
   }
 
   public ProviderStatus status() {
-    return recent.status(provider, label(breaker.state()));
+    return recent.status(provider, breaker());
+  }
+
+  /** "closed", "open" or "half_open". */
+  public String breaker() {
+    return label(breaker.state());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.stream;
 
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.sse.SseParser;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
@@ -41,6 +42,7 @@ public final class StreamRelay implements ChunkSink {
   private final boolean clientWantsUsage;
   private final Function<String, JsonObject> estimatedUsage;
   private final long requestStartNanos;
+  private final SecretScrubber scrubber;
   private final Promise<RelayOutcome> outcome = Promise.promise();
   private final StringBuilder text = new StringBuilder();
   private final SseParser parser = new SseParser(this::onEvent);
@@ -50,13 +52,15 @@ public final class StreamRelay implements ChunkSink {
   private boolean ended;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                      boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage, long requestStartNanos) {
+                      boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage, long requestStartNanos,
+                      SecretScrubber scrubber) {
     this.client = client;
     this.exchange = exchange;
     this.decoder = decoder;
     this.clientWantsUsage = clientWantsUsage;
     this.estimatedUsage = estimatedUsage;
     this.requestStartNanos = requestStartNanos;
+    this.scrubber = scrubber;
   }
 
   /**
@@ -66,8 +70,9 @@ public final class StreamRelay implements ChunkSink {
    */
   public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
                                            boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage,
-                                           long requestStartNanos) {
-    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, estimatedUsage, requestStartNanos);
+                                           long requestStartNanos, SecretScrubber scrubber) {
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, estimatedUsage,
+        requestStartNanos, scrubber);
     relay.start();
     return relay.outcome.future();
   }
@@ -146,10 +151,12 @@ public final class StreamRelay implements ChunkSink {
     fail(error);
   }
 
-  private void fail(ProxyError error) {
+  private void fail(ProxyError failure) {
     if (ended) return;
     ended = true;
     exchange.cancel();
+    // A provider may echo its key in an in-stream error; this event is the last hop before the client.
+    ProxyError error = failure.withMessage(scrubber.scrub(failure.getMessage()));
     if (ttfbMs != null) {
       client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
       client.end(DONE);

@@ -4,9 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.kimiproxy.testing.Upstream.json;
-import static io.kimiproxy.testing.Upstream.sequence;
-import static io.kimiproxy.testing.Upstream.sse;
+import static io.kimiproxy.testing.Stubs.json;
+import static io.kimiproxy.testing.Stubs.sequence;
+import static io.kimiproxy.testing.Stubs.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.testing.Fixtures;
+import io.kimiproxy.testing.Ledger;
+import io.kimiproxy.testing.ProxyPerClass;
 import io.kimiproxy.testing.StrictStreamChecker;
-import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +49,7 @@ class OpenAiCompatibleGoldenTest {
   private static final List<String> FOLDERS = List.of("openai", "azure-openai", "gemini-openai-compat", "mistral",
       "groq", "openrouter", "deepseek", "avian", "cerebras", "together", "anthropic");
   @RegisterExtension
-  static final SharedProxy SHARED = new SharedProxy(config());
+  static final ProxyPerClass SHARED = new ProxyPerClass(config());
 
   private static String config() {
     StringBuilder config = new StringBuilder();
@@ -154,7 +155,7 @@ class OpenAiCompatibleGoldenTest {
 
   /** The provider's usage is what the ledger holds; without one, an estimate marked as such. */
   private static void assertLedgerUsage(String session, JsonObject reported) {
-    JsonObject row = proxy().ledgerRows(session).get(0);
+    JsonObject row = Ledger.rows(proxy(), session).get(0);
     assertEquals(200, row.getInteger("status"));
     if (reported == null) {
       assertTrue(row.getBoolean("tokens_estimated"), row.encode());
@@ -200,6 +201,6 @@ class OpenAiCompatibleGoldenTest {
   }
 
   private static TestProxy proxy() {
-    return SHARED.proxy();
+    return SHARED.get();
   }
 }

@@ -1,17 +1,22 @@
 package io.kimiproxy.api.resilience;
 
 import static io.kimiproxy.testing.LedgerAssertions.assertAttempts;
-import static io.kimiproxy.testing.Upstream.calls;
-import static io.kimiproxy.testing.Upstream.json;
-import static io.kimiproxy.testing.Upstream.ok;
-import static io.kimiproxy.testing.Upstream.sequence;
+import static io.kimiproxy.testing.Stubs.calls;
+import static io.kimiproxy.testing.Stubs.json;
+import static io.kimiproxy.testing.Stubs.ok;
+import static io.kimiproxy.testing.Stubs.sequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.core.events.EventNames;
-import io.kimiproxy.testing.RecordingEvents;
+import io.kimiproxy.testing.Ledger;
+import io.kimiproxy.testing.LiveFeed;
+import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTest {
   private static final String FRAGILE = "/fragile/v1/chat/completions";
   private static final String STEADY = "/steady/v1/chat/completions";
-  private final RecordingEvents events = new RecordingEvents();
   private TestProxy proxy;
+  private LiveFeed feed;
 
   @BeforeEach
   void start() {
@@ -52,13 +57,16 @@ class CircuitBreakerTest {
         [models."steady/m"]
         provider = "steady"
         model = "s"
-        """, events);
+        """);
     sequence(proxy.upstream(), FRAGILE, json(503, "gemini/error-503-unavailable-overloaded.json"));
     sequence(proxy.upstream(), STEADY, ok());
+    feed = LiveFeed.connect(proxy, "");
+    feed.next("init");
   }
 
   @AfterEach
   void stop() {
+    feed.close();
     proxy.close();
   }
 
@@ -77,11 +85,30 @@ class CircuitBreakerTest {
     assertEquals(503, chat("fragile/alone").statusCode());
     assertEquals("closed", provider("fragile").getString("breaker"), "one failure is not enough");
     assertEquals(503, chat("fragile/alone").statusCode());
-    assertEquals("open", provider("fragile").getString("breaker"));
+    awaitBreaker("open");
   }
 
-  private List<String> breakerStates() {
-    return events.of(EventNames.PROVIDER_STATE).stream().map(e -> e.getString("breaker")).toList();
+  /** The next provider_state events the dashboard receives. */
+  private List<JsonObject> stateEvents(int count) {
+    List<JsonObject> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) events.add(feed.next(EventNames.PROVIDER_STATE).getJsonObject("data"));
+    return events;
+  }
+
+  private static List<String> breakers(List<JsonObject> events) {
+    return events.stream().map(e -> e.getString("breaker")).toList();
+  }
+
+  /** The breaker takes in a call's result a turn of the event loop after the answer: wait, briefly. */
+  private void awaitBreaker(String state) {
+    Poll.until(Duration.ofSeconds(5), () -> provider("fragile").getString("breaker"), state::equals,
+        "the breaker to be " + state);
+  }
+
+  /** The breaker gauge in the Prometheus metrics: 0 closed, 1 half open, 2 open. */
+  private String breakerGauge() {
+    return proxy.get("/metrics").body().lines().filter(l -> l.startsWith("kimi_breaker_state{provider=\"fragile\"}"))
+        .findFirst().orElseThrow();
   }
 
   @Test
@@ -95,15 +122,17 @@ class CircuitBreakerTest {
     JsonObject status = provider("fragile");
     assertEquals(1.0, status.getDouble("error_rate"));
     assertEquals(2, status.getLong("requests"));
+    assertTrue(breakerGauge().endsWith(" 2.0"), breakerGauge());
 
-    for (int i = 0; i < 100 && !"half_open".equals(provider("fragile").getString("breaker")); i++) TestProxy.pause(50);
-    assertEquals("half_open", provider("fragile").getString("breaker"));
+    awaitBreaker("half_open");
     proxy.upstream().resetAll();
     sequence(proxy.upstream(), FRAGILE, ok());
     assertEquals(200, chat("fragile/alone").statusCode());
-    assertEquals("closed", provider("fragile").getString("breaker"));
-    assertEquals(List.of("open", "half_open", "closed"), breakerStates());
-    JsonObject event = events.of(EventNames.PROVIDER_STATE).get(0);
+    awaitBreaker("closed");
+    assertTrue(breakerGauge().endsWith(" 0.0"), breakerGauge());
+    List<JsonObject> events = stateEvents(3);
+    assertEquals(List.of("open", "half_open", "closed"), breakers(events));
+    JsonObject event = events.get(0);
     assertEquals("fragile", event.getString("provider"));
     assertEquals(1.0, event.getDouble("error_rate"));
     assertEquals(List.of("provider", "breaker", "latency_p50_ms", "latency_p95_ms", "error_rate"),
@@ -113,11 +142,11 @@ class CircuitBreakerTest {
   @Test
   void should_open_again_when_the_probe_fails() {
     openTheBreaker();
-    for (int i = 0; i < 100 && !"half_open".equals(provider("fragile").getString("breaker")); i++) TestProxy.pause(50);
+    awaitBreaker("half_open");
     assertEquals(503, chat("fragile/alone").statusCode());
-    assertEquals("open", provider("fragile").getString("breaker"));
+    awaitBreaker("open");
     assertEquals(3, calls(proxy.upstream(), FRAGILE), "one probe");
-    assertEquals(List.of("open", "half_open", "open"), breakerStates());
+    assertEquals(List.of("open", "half_open", "open"), breakers(stateEvents(3)));
   }
 
   @Test
@@ -127,10 +156,10 @@ class CircuitBreakerTest {
     HttpResponse<String> response = proxy.chat("fragile/covered", false, session);
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(2, calls(proxy.upstream(), FRAGILE));
-    List<JsonObject> rows = proxy.ledgerRows(session);
+    List<JsonObject> rows = Ledger.rows(proxy, session);
     assertAttempts(rows, 503, 200);
     assertEquals("provider_circuit_open", rows.get(0).getString("error_code"));
-    JsonObject fallback = events.of(EventNames.MODEL_FALLBACK).get(0);
+    JsonObject fallback = feed.next(EventNames.MODEL_FALLBACK).getJsonObject("data");
     assertEquals("circuit_open", fallback.getString("reason"));
     assertEquals("steady/m", fallback.getString("to"));
   }
@@ -140,7 +169,7 @@ class CircuitBreakerTest {
     openTheBreaker();
     proxy.server().providerHealth().resetBreakers();
     assertEquals("closed", provider("fragile").getString("breaker"));
-    assertEquals(List.of("open", "closed"), breakerStates());
+    assertEquals(List.of("open", "closed"), breakers(stateEvents(2)));
     assertEquals(503, chat("fragile/alone").statusCode(), "calls reach the provider again");
     assertEquals(3, calls(proxy.upstream(), FRAGILE));
   }

@@ -1,22 +1,25 @@
 package io.kimiproxy.api.resilience;
 
 import static io.kimiproxy.testing.LedgerAssertions.assertAttempts;
-import static io.kimiproxy.testing.Upstream.calls;
-import static io.kimiproxy.testing.Upstream.json;
-import static io.kimiproxy.testing.Upstream.ok;
-import static io.kimiproxy.testing.Upstream.sequence;
+import static io.kimiproxy.testing.Stubs.calls;
+import static io.kimiproxy.testing.Stubs.json;
+import static io.kimiproxy.testing.Stubs.ok;
+import static io.kimiproxy.testing.Stubs.sequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.core.events.EventNames;
-import io.kimiproxy.testing.RecordingEvents;
-import io.kimiproxy.testing.SharedProxy;
+import io.kimiproxy.testing.Ledger;
+import io.kimiproxy.testing.LiveFeed;
+import io.kimiproxy.testing.ProxyPerClass;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,9 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FallbackChainTest {
   private static final String PRIMARY = "/primary/v1/chat/completions";
   private static final String BACKUP = "/backup/v1/chat/completions";
-  private static final RecordingEvents events = new RecordingEvents();
   @RegisterExtension
-  static final SharedProxy SHARED = new SharedProxy("""
+  static final ProxyPerClass SHARED = new ProxyPerClass("""
         [providers.primary]
         base_url = "{{UPSTREAM}}/primary/v1"
         max_retries = 1
@@ -64,10 +66,24 @@ class FallbackChainTest {
         [models.unset]
         provider = "keyless-but-unset"
         model = "x"
-        """, events);
+        """);
 
-  private static List<JsonObject> fallbacks(String session) {
-    return events.of(EventNames.MODEL_FALLBACK).stream().filter(e -> session.equals(e.getString("session"))).toList();
+  /** A response, and the model_fallback events of its session that the dashboard saw before its request event. */
+  private record Watched(HttpResponse<String> response, List<JsonObject> fallbacks) {}
+
+  private static Watched watched(String session, Supplier<HttpResponse<String>> request) {
+    try (LiveFeed feed = LiveFeed.connect(proxy(), "")) {
+      feed.next("init");
+      HttpResponse<String> response = request.get();
+      List<JsonObject> fallbacks = new ArrayList<>();
+      feed.next(message -> {
+        JsonObject data = message.getJsonObject("data");
+        boolean ours = data != null && session.equals(data.getString("session"));
+        if (ours && EventNames.MODEL_FALLBACK.equals(message.getString("type"))) fallbacks.add(data);
+        return ours && EventNames.REQUEST.equals(message.getString("type"));
+      }, "the request event of " + session);
+      return new Watched(response, fallbacks);
+    }
   }
 
   /** A prompt of about 2,000 tokens: too big for "small" (1,000), fine for "big". */
@@ -84,18 +100,18 @@ class FallbackChainTest {
     sequence(proxy().upstream(), PRIMARY, json(503, "gemini/error-503-unavailable-overloaded.json"));
     sequence(proxy().upstream(), BACKUP, ok());
     String session = TestProxy.newSession();
-    HttpResponse<String> response = proxy().chat("small", false, session);
-    assertEquals(200, response.statusCode(), response.body());
+    Watched watched = watched(session, () -> proxy().chat("small", false, session));
+    assertEquals(200, watched.response().statusCode(), watched.response().body());
     assertEquals(2, calls(proxy().upstream(), PRIMARY), "the first call and max_retries = 1 more");
     assertEquals(1, calls(proxy().upstream(), BACKUP));
-    List<JsonObject> rows = proxy().ledgerRows(session);
+    List<JsonObject> rows = Ledger.rows(proxy(), session);
     JsonObject request = assertAttempts(rows, 503, 503, 200);
     assertEquals("primary", rows.get(0).getString("provider"));
     assertEquals("small", rows.get(1).getString("model"));
     assertEquals("backup", request.getString("provider"));
     assertEquals("big", request.getString("model"));
     assertEquals(List.of(new JsonObject().put("session", session).put("from", "small").put("to", "big")
-        .put("reason", "retries_exhausted")), fallbacks(session), "the fallback without a key is skipped");
+        .put("reason", "retries_exhausted")), watched.fallbacks(), "the fallback without a key is skipped");
   }
 
   @Test
@@ -103,22 +119,23 @@ class FallbackChainTest {
     sequence(proxy().upstream(), PRIMARY, json(400, "openai/error-400-unsupported-parameter.json"));
     sequence(proxy().upstream(), BACKUP, ok());
     String session = TestProxy.newSession();
-    assertEquals(400, proxy().chat("small", false, session).statusCode());
+    Watched watched = watched(session, () -> proxy().chat("small", false, session));
+    assertEquals(400, watched.response().statusCode());
     assertEquals(0, calls(proxy().upstream(), BACKUP));
-    assertEquals(List.of(), fallbacks(session));
-    assertAttempts(proxy().ledgerRows(session), 400);
+    assertEquals(List.of(), watched.fallbacks());
+    assertAttempts(Ledger.rows(proxy(), session), 400);
   }
 
   @Test
   void should_send_a_prompt_too_big_for_the_alias_to_a_fallback_with_a_larger_window() {
     sequence(proxy().upstream(), BACKUP, ok());
     String session = TestProxy.newSession();
-    HttpResponse<String> response = longChat("small", session);
-    assertEquals(200, response.statusCode(), response.body());
+    Watched watched = watched(session, () -> longChat("small", session));
+    assertEquals(200, watched.response().statusCode(), watched.response().body());
     assertEquals(0, calls(proxy().upstream(), PRIMARY));
-    JsonObject request = assertAttempts(proxy().ledgerRows(session), 200);
+    JsonObject request = assertAttempts(Ledger.rows(proxy(), session), 200);
     assertEquals("big", request.getString("model"));
-    assertEquals("context_length", fallbacks(session).get(0).getString("reason"));
+    assertEquals("context_length", watched.fallbacks().get(0).getString("reason"));
   }
 
   @Test
@@ -132,10 +149,10 @@ class FallbackChainTest {
     assertEquals("messages", error.getString("param"));
     assertTrue(error.getString("message").startsWith("This model's maximum context length is 10 tokens."), error.encode());
     assertEquals(0, calls(proxy().upstream(), PRIMARY) + calls(proxy().upstream(), BACKUP));
-    assertAttempts(proxy().ledgerRows(session), 400);
+    assertAttempts(Ledger.rows(proxy(), session), 400);
   }
 
   private static TestProxy proxy() {
-    return SHARED.proxy();
+    return SHARED.get();
   }
 }

@@ -1,14 +1,15 @@
 package io.kimiproxy.api.resilience;
 
 import static io.kimiproxy.testing.LedgerAssertions.assertAttempts;
-import static io.kimiproxy.testing.Upstream.calls;
-import static io.kimiproxy.testing.Upstream.json;
-import static io.kimiproxy.testing.Upstream.ok;
-import static io.kimiproxy.testing.Upstream.sequence;
+import static io.kimiproxy.testing.Stubs.calls;
+import static io.kimiproxy.testing.Stubs.json;
+import static io.kimiproxy.testing.Stubs.ok;
+import static io.kimiproxy.testing.Stubs.sequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kimiproxy.testing.SharedProxy;
+import io.kimiproxy.testing.Ledger;
+import io.kimiproxy.testing.ProxyPerClass;
 import io.kimiproxy.testing.TestProxy;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class RateLimitRetryAfterTest {
   private static final String LIMITED = "/limited/v1/chat/completions";
   private static final String SPARE = "/spare/v1/chat/completions";
   @RegisterExtension
-  static final SharedProxy SHARED = new SharedProxy("""
+  static final ProxyPerClass SHARED = new ProxyPerClass("""
         [providers.limited]
         base_url = "{{UPSTREAM}}/limited/v1"
         max_retries = 2
@@ -57,7 +58,7 @@ class RateLimitRetryAfterTest {
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     assertEquals(200, response.statusCode(), response.body());
     assertTrue(elapsedMs >= 1_000, "retried after " + elapsedMs + " ms, before the 1 s the provider asked for");
-    assertAttempts(proxy().ledgerRows(session), 429, 200);
+    assertAttempts(Ledger.rows(proxy(), session), 429, 200);
   }
 
   @Test
@@ -69,7 +70,7 @@ class RateLimitRetryAfterTest {
     assertEquals(429, response.statusCode(), response.body());
     assertEquals("60", response.headers().firstValue("Retry-After").orElseThrow());
     assertEquals(1, calls(proxy().upstream(), LIMITED));
-    assertAttempts(proxy().ledgerRows(session), 429);
+    assertAttempts(Ledger.rows(proxy(), session), 429);
   }
 
   @Test
@@ -80,10 +81,10 @@ class RateLimitRetryAfterTest {
     String session = TestProxy.newSession();
     assertEquals(200, proxy().chat("limited/covered", false, session).statusCode());
     assertEquals(1, calls(proxy().upstream(), LIMITED));
-    assertAttempts(proxy().ledgerRows(session), 429, 200);
+    assertAttempts(Ledger.rows(proxy(), session), 429, 200);
   }
 
   private static TestProxy proxy() {
-    return SHARED.proxy();
+    return SHARED.get();
   }
 }

@@ -2,19 +2,20 @@ package io.kimiproxy.api.resilience;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.kimiproxy.testing.LedgerAssertions.assertAttempts;
-import static io.kimiproxy.testing.Upstream.calls;
-import static io.kimiproxy.testing.Upstream.json;
-import static io.kimiproxy.testing.Upstream.ok;
-import static io.kimiproxy.testing.Upstream.sequence;
-import static io.kimiproxy.testing.Upstream.sse;
+import static io.kimiproxy.testing.Stubs.calls;
+import static io.kimiproxy.testing.Stubs.json;
+import static io.kimiproxy.testing.Stubs.ok;
+import static io.kimiproxy.testing.Stubs.sequence;
+import static io.kimiproxy.testing.Stubs.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import io.kimiproxy.testing.Ledger;
+import io.kimiproxy.testing.ProxyPerClass;
 import io.kimiproxy.testing.StrictStreamChecker;
-import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -32,7 +33,7 @@ class RetryOnTransientFailuresTest {
   private static final String PATH = "/flaky/v1/chat/completions";
   private static final String STREAM = "openai/chat-stream-text-include-usage.sse";
   @RegisterExtension
-  static final SharedProxy SHARED = new SharedProxy("""
+  static final ProxyPerClass SHARED = new ProxyPerClass("""
         [providers.flaky]
         base_url = "{{UPSTREAM}}/flaky/v1"
         api_key = "${TEST_KEY}"
@@ -57,7 +58,7 @@ class RetryOnTransientFailuresTest {
     HttpResponse<String> response = proxy().chat("flaky/model", false, session);
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(2, calls(proxy().upstream(), PATH));
-    List<JsonObject> rows = proxy().ledgerRows(session);
+    List<JsonObject> rows = Ledger.rows(proxy(), session);
     assertAttempts(rows, 502, 200);
     assertEquals("upstream_unreachable", rows.get(0).getString("error_code"));
   }
@@ -68,7 +69,7 @@ class RetryOnTransientFailuresTest {
     String session = TestProxy.newSession();
     StrictStreamChecker.Result result = stream(proxy().chat("flaky/model", true, session));
     assertTrue(result.content().length() > 10, result.content());
-    assertAttempts(proxy().ledgerRows(session), 502, 200);
+    assertAttempts(Ledger.rows(proxy(), session), 502, 200);
   }
 
   @Test
@@ -76,7 +77,7 @@ class RetryOnTransientFailuresTest {
     sequence(proxy().upstream(), PATH, sse(STREAM).withFault(Fault.MALFORMED_RESPONSE_CHUNK), sse(STREAM));
     String session = TestProxy.newSession();
     assertNull(stream(proxy().chat("flaky/model", true, session)).error());
-    assertAttempts(proxy().ledgerRows(session), 502, 200);
+    assertAttempts(Ledger.rows(proxy(), session), 502, 200);
   }
 
   @Test
@@ -86,7 +87,7 @@ class RetryOnTransientFailuresTest {
     sequence(proxy().upstream(), PATH, garbage, sse(STREAM));
     String session = TestProxy.newSession();
     assertNull(stream(proxy().chat("flaky/model", true, session)).error());
-    List<JsonObject> rows = proxy().ledgerRows(session);
+    List<JsonObject> rows = Ledger.rows(proxy(), session);
     assertAttempts(rows, 502, 200);
     assertEquals("bad_upstream_response", rows.get(0).getString("error_code"));
   }
@@ -102,7 +103,7 @@ class RetryOnTransientFailuresTest {
     sequence(proxy().upstream(), PATH, json(status, body), sse(STREAM));
     String session = TestProxy.newSession();
     assertNull(stream(proxy().chat("flaky/model", true, session)).error());
-    assertAttempts(proxy().ledgerRows(session), status, 200);
+    assertAttempts(Ledger.rows(proxy(), session), status, 200);
   }
 
   @Test
@@ -113,7 +114,7 @@ class RetryOnTransientFailuresTest {
     assertEquals(503, response.statusCode());
     assertTrue(new JsonObject(response.body()).getJsonObject("error").getString("message").contains("overloaded"), response.body());
     assertEquals(3, calls(proxy().upstream(), PATH), "the first call and max_retries = 2 more");
-    assertAttempts(proxy().ledgerRows(session), 503, 503, 503);
+    assertAttempts(Ledger.rows(proxy(), session), 503, 503, 503);
   }
 
   @ParameterizedTest(name = "{0} is not retried")
@@ -129,7 +130,7 @@ class RetryOnTransientFailuresTest {
     HttpResponse<String> response = proxy().chat("flaky/model", false, session);
     assertEquals(status, response.statusCode(), response.body());
     assertEquals(1, calls(proxy().upstream(), PATH));
-    assertAttempts(proxy().ledgerRows(session), status);
+    assertAttempts(Ledger.rows(proxy(), session), status);
   }
 
   @Test
@@ -143,10 +144,10 @@ class RetryOnTransientFailuresTest {
     assertEquals("Hello", result.content());
     assertEquals("bad_upstream_response", result.error().getString("code"));
     assertEquals(1, calls(proxy().upstream(), PATH));
-    assertAttempts(proxy().ledgerRows(session), 502);
+    assertAttempts(Ledger.rows(proxy(), session), 502);
   }
 
   private static TestProxy proxy() {
-    return SHARED.proxy();
+    return SHARED.get();
   }
 }

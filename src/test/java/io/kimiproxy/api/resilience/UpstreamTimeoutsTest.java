@@ -2,12 +2,13 @@ package io.kimiproxy.api.resilience;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.kimiproxy.testing.LedgerAssertions.assertAttempts;
-import static io.kimiproxy.testing.Upstream.calls;
-import static io.kimiproxy.testing.Upstream.ok;
-import static io.kimiproxy.testing.Upstream.sequence;
+import static io.kimiproxy.testing.Stubs.calls;
+import static io.kimiproxy.testing.Stubs.ok;
+import static io.kimiproxy.testing.Stubs.sequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kimiproxy.testing.Ledger;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
@@ -95,7 +96,7 @@ class UpstreamTimeoutsTest {
     assertEquals(504, response.statusCode(), response.body());
     assertEquals("upstream_timeout", error(response).getString("code"));
     assertTrue(error(response).getString("message").contains("no first byte within 1 s"), response.body());
-    assertAttempts(proxy.ledgerRows(session), 504);
+    assertAttempts(Ledger.rows(proxy, session), 504);
   }
 
   @Test
@@ -103,7 +104,7 @@ class UpstreamTimeoutsTest {
     sequence(proxy.upstream(), "/slow-then-fast/v1/chat/completions", ok().withFixedDelay(3_000), ok());
     String session = TestProxy.newSession();
     assertEquals(200, proxy.chat("slow-then-fast/m", false, session).statusCode());
-    assertAttempts(proxy.ledgerRows(session), 504, 200);
+    assertAttempts(Ledger.rows(proxy, session), 504, 200);
   }
 
   @Test
@@ -125,7 +126,7 @@ class UpstreamTimeoutsTest {
     assertEquals("upstream_timeout", stream.error().getString("code"));
     assertTrue(stream.error().getString("message").contains("no data for 1 s"), response.body());
     assertEquals(1, calls(proxy.upstream(), "/gappy/v1/chat/completions"), "the client had a chunk: no retry");
-    assertAttempts(proxy.ledgerRows(session), 504);
+    assertAttempts(Ledger.rows(proxy, session), 504);
   }
 
   @Test
@@ -138,7 +139,7 @@ class UpstreamTimeoutsTest {
     HttpResponse<String> response = proxy.chat("endless/m", false, session);
     assertEquals(504, response.statusCode(), response.body());
     assertTrue(error(response).getString("message").contains("total 2 s"), response.body());
-    assertAttempts(proxy.ledgerRows(session), 504);
+    assertAttempts(Ledger.rows(proxy, session), 504);
   }
 
   @Test
@@ -147,7 +148,7 @@ class UpstreamTimeoutsTest {
     HttpResponse<String> response = proxy.chat("unreachable/m", false, session);
     assertEquals(504, response.statusCode(), response.body());
     assertTrue(error(response).getString("message").contains("(connect)"), response.body());
-    assertAttempts(proxy.ledgerRows(session), 504);
+    assertAttempts(Ledger.rows(proxy, session), 504);
   }
 
   /**

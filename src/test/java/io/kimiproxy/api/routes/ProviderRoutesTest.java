@@ -1,7 +1,7 @@
 package io.kimiproxy.api.routes;
 
-import static io.kimiproxy.testing.Upstream.ok;
-import static io.kimiproxy.testing.Upstream.sequence;
+import static io.kimiproxy.testing.Stubs.ok;
+import static io.kimiproxy.testing.Stubs.sequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -6,23 +6,37 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 
-/** Canned provider answers for WireMock, from the recorded fixtures. */
-public final class Upstream {
-  private Upstream() {}
+/** WireMock stubs for the "test" provider of {@link TestProxy}, answering with recorded fixtures. */
+public final class Stubs {
+  public static final String CHAT_PATH = "/v1/chat/completions";
 
-  /** A recorded stream, as an event-stream body. */
-  public static ResponseDefinitionBuilder sse(String fixture) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .withBody(Fixtures.bytes(fixture));
+  private Stubs() {}
+
+  public static MappingBuilder chat() {
+    return post(urlEqualTo(CHAT_PATH));
   }
 
-  /** A recorded JSON body with a status. */
+  /** A recorded stream, sent as the provider sent it. */
+  public static ResponseDefinitionBuilder sse(String fixture) {
+    return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(Fixtures.bytes(fixture));
+  }
+
+  /** A recorded JSON body (an answer or an error) with the status it came with. */
   public static ResponseDefinitionBuilder json(int status, String fixture) {
     return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(Fixtures.bytes(fixture));
+  }
+
+  /** The chat bodies the upstream received, oldest first. */
+  public static List<JsonObject> received(WireMockServer upstream) {
+    return upstream.findAll(postRequestedFor(urlEqualTo(CHAT_PATH))).stream()
+        .map(r -> new JsonObject(r.getBodyAsString())).toList();
   }
 
   /** A plain successful chat completion. */
@@ -32,7 +46,7 @@ public final class Upstream {
 
   /**
    * Answers successive POSTs to {@code path} with the responses in order; the last one repeats.
-   * Built on a WireMock scenario per path, so each path keeps its own sequence.
+   * Built on a WireMock scenario per path, so that each provider keeps its own sequence.
    */
   public static void sequence(WireMockServer server, String path, ResponseDefinitionBuilder... responses) {
     String scenario = "sequence " + path;
