@@ -84,7 +84,10 @@ await withPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
   assert.equal(row[3], '620');
   assert.equal(row[4], '12');
   assert.equal(await page.textContent('#cost-today'), '$0.0013');
-  assert.equal(await page.textContent('#cmap-parts'), 'No data yet.');
+  // The latest request's context map: its one user message, with kind, tokens, flag and preview.
+  const parts = await page.textContent('#cmap-parts');
+  assert.match(parts, /#0 user · user_text\d+ok/);
+  assert.match(parts, /hello from browser-1/);
   assert.deepEqual(await panelBoxes(page), before, 'panels moved while the page updated');
 
   await page.screenshot({ path: join(shots, 'dashboard-1280-light.png') });

@@ -1,21 +1,41 @@
 package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
+import io.kimiproxy.api.chat.ContextSteps;
 import io.kimiproxy.api.http.ApiRouter;
+import io.kimiproxy.api.routes.CompactionRoutes;
+import io.kimiproxy.api.routes.ContextRoutes;
 import io.kimiproxy.api.routes.DashboardRoutes;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.MetricsRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.routes.ProviderRoutes;
+import io.kimiproxy.api.routes.SanitizerRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.config.ServerConfig;
+import io.kimiproxy.core.context.ContextStore;
 import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.SqliteCompactionStore;
+import io.kimiproxy.core.db.SqliteContextStore;
+import io.kimiproxy.core.db.SqliteSanitizerStore;
 import io.kimiproxy.core.db.SqliteLedgerStore;
+import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.sanitizer.SanitizerStore;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.features.compaction.Compactor;
+import io.kimiproxy.features.compaction.LoopbackSummarizer;
+import io.kimiproxy.features.context.ContextMapper;
+import io.kimiproxy.features.context.ContextModels;
+import io.kimiproxy.features.context.PhaseTracker;
+import io.kimiproxy.features.context.PromptWork;
+import io.kimiproxy.features.sanitizer.Sanitizer;
+import io.kimiproxy.features.sanitizer.SecretRedactor;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
@@ -75,12 +95,27 @@ public final class ProxyServer {
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
       Live live = live(vertx, config, store, ledger, metrics);
-      ProviderHealthRegistry health = new ProviderHealthRegistry(vertx, config, live.hub());
+      EventSink events = live.hub();
+      ProviderHealthRegistry health = new ProviderHealthRegistry(vertx, config, events);
       config.providers().keySet().forEach(name -> metrics.registerBreaker(name, () -> health.of(name).breaker()));
-      ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          tokens, ledger, live.hub(), scrubber, health);
+      ContextStore contextStore = new SqliteContextStore(database.pool());
+      SanitizerStore sanitizerStore = new SqliteSanitizerStore(database.pool());
+      Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), tokens);
+      PromptWork work = new PromptWork(vertx, tokens);
+      InternalCalls internal = InternalCalls.random();
+      HttpVerticle[] listening = new HttpVerticle[1];
+      Compactor compactor = new Compactor(config.compaction(), new SqliteCompactionStore(database.pool()),
+          new LoopbackSummarizer(vertx, loopbackHost(config.server().host()), () -> listening[0].actualPort(), internal),
+          work, events, tokens);
+      ContextSteps context = new ContextSteps(work, tokens, new ContextModels(config.models(), config.compaction()),
+          new PhaseTracker(config.context(), contextStore, events), new ContextMapper(config.context()),
+          contextStore, events, sanitizer, sanitizerStore, compactor);
+      ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), upstream,
+          tokens, ledger, events, scrubber, context, health);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger, live, health));
+          () -> routes(vertx, config, internal, chat, store, ledger, live, contextStore, sanitizer, sanitizerStore, compactor,
+              health));
+      listening[0] = verticle;
       return vertx.deployVerticle(verticle)
           .map(id -> new ProxyServer(vertx, database, ledger, upstream, live, health, verticle, id))
           .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
@@ -100,11 +135,13 @@ public final class ProxyServer {
     return new Live(hub, metrics);
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger,
-                               Live live, ProviderHealthRegistry health) {
+  private static Router routes(Vertx vertx, ProxyConfig config, InternalCalls internal, ChatPipeline chat,
+                               LedgerStore store, LedgerWriter ledger, Live live, ContextStore contextStore,
+                               Sanitizer sanitizer, SanitizerStore sanitizerStore, Compactor compactor,
+                               ProviderHealthRegistry health) {
     long maxBody = config.server().maxBodyBytes();
     Router router = ApiRouter.create(vertx, maxBody);
-    router.route().handler(new RequestGuard(config.server()));
+    router.route().handler(new RequestGuard(config.server(), internal));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(ApiRouter.bodies(maxBody)).handler(chat::handle);
     }
@@ -114,7 +151,15 @@ public final class ProxyServer {
     new ProviderRoutes(config, health).mount(router);
     new MetricsRoutes(live.metrics()).mount(router);
     new DashboardRoutes(live.hub()).mount(router);
+    new ContextRoutes(contextStore).mount(router);
+    new SanitizerRoutes(sanitizer, sanitizerStore).mount(router);
+    new CompactionRoutes(compactor, contextStore).mount(router);
     return router;
+  }
+
+  /** Where the proxy reaches itself: loopback unless it listens on one specific other address. */
+  private static String loopbackHost(String host) {
+    return ServerConfig.isLoopback(host) || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
   }
 
   public int port() {

@@ -27,7 +27,8 @@ import org.tomlj.TomlParseResult;
 public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models");
+  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
+      "context", "sanitizer", "compaction");
 
   private ConfigLoader() {}
 
@@ -61,9 +62,12 @@ public final class ConfigLoader {
     Path database = storage(root.section("storage"), folder);
     Map<String, ProviderConfig> providers = providers(root.section("providers"));
     Map<String, ModelConfig> models = models(root.section("models"), providers);
+    ContextConfig context = context(root.section("context"));
+    SanitizerConfig sanitizer = sanitizer(root.section("sanitizer"));
+    CompactionConfig compaction = compaction(root.section("compaction"), models);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models));
+        Collections.unmodifiableMap(models), context, sanitizer, compaction);
     checkListen(config);
     return config;
   }
@@ -182,6 +186,51 @@ public final class ConfigLoader {
       }
     }
     return out;
+  }
+
+  private static ContextConfig context(TomlSection s) {
+    ContextConfig d = ContextConfig.DEFAULTS;
+    long longPart = s.integer("long_part_tokens", d.longPartTokens(), 1, 10_000_000);
+    long tooLong = s.integer("too_long_part_tokens", d.tooLongPartTokens(), 1, 10_000_000);
+    double convergence = s.decimal("convergence_fill", d.convergenceFill(), 0.01);
+    double expansion = s.decimal("expansion_fill", d.expansionFill(), 0.0);
+    s.finish();
+    if (tooLong <= longPart) throw s.error("too_long_part_tokens", "must be greater than long_part_tokens (" + longPart + ")");
+    if (convergence > 1.0) throw s.error("convergence_fill", "is a fraction of max_context: at most 1.0");
+    if (expansion >= convergence) {
+      throw s.error("expansion_fill", "must be below convergence_fill (" + convergence + ") for the phases to have hysteresis");
+    }
+    return new ContextConfig(longPart, tooLong, convergence, expansion);
+  }
+
+  private static SanitizerConfig sanitizer(TomlSection s) {
+    SanitizerConfig d = SanitizerConfig.DEFAULTS;
+    SanitizerConfig config = new SanitizerConfig(
+        s.bool("enabled", d.enabled()),
+        s.integer("threshold_tokens", d.thresholdTokens(), 50, 10_000_000),
+        (int) s.integer("preview_length", d.previewLength(), 0, 10_000),
+        (int) s.integer("keep_last_tool_results", d.keepLastToolResults(), 0, 1_000),
+        s.bool("redact_secrets", d.redactSecrets()));
+    s.finish();
+    return config;
+  }
+
+  private static CompactionConfig compaction(TomlSection s, Map<String, ModelConfig> models) {
+    CompactionConfig d = CompactionConfig.DEFAULTS;
+    String summarizer = s.string("summarizer_model", null);
+    if (summarizer != null && !models.containsKey(summarizer)) {
+      throw s.error("summarizer_model", "'" + summarizer + "' is not a model alias (known: " + String.join(", ", models.keySet()) + ")");
+    }
+    CompactionConfig config = new CompactionConfig(
+        s.bool("enabled", d.enabled()),
+        s.bool("auto", d.auto()),
+        (int) s.integer("keep_last_exchanges", d.keepLastExchanges(), 1, 1_000),
+        summarizer,
+        s.integer("cooldown_s", d.cooldownSeconds(), 0, 86_400),
+        (int) s.integer("max_consecutive_auto", d.maxConsecutiveAuto(), 1, 1_000),
+        s.integer("reserved_output_tokens", d.reservedOutputTokens(), 0, 10_000_000));
+    s.finish();
+    return config;
   }
 
   private static URI url(TomlSection s, String key) {

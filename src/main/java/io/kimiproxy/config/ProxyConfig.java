@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** The whole configuration, immutable; a reload builds a new one. */
 public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
-                          Map<String, ProviderConfig> providers, Map<String, ModelConfig> models) {
+                          Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                          ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -20,6 +21,6 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
   }
 
   public ProxyConfig withServer(ServerConfig newServer) {
-    return new ProxyConfig(source, newServer, databaseFile, providers, models);
+    return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction);
   }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kimiproxy.testing.AnthropicGolden;
 import io.kimiproxy.testing.Fixtures;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class AnthropicGoldenTest {
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass(AnthropicGolden.CONFIG);
+  static final SharedProxy PROXY = SharedProxy.with(AnthropicGolden.CONFIG);
 
   static Stream<Arguments> streams() {
     return Stream.of("stream-text-basic.sse", "stream-stop-sequence.sse",

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.kimiproxy.testing.AnthropicGolden;
 import io.kimiproxy.testing.Fixtures;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
@@ -29,7 +29,7 @@ class AnthropicUpstreamRequestTest {
   private static final String CLIENT_KEY = "sk-client-key-abcdef0123456789";
 
   @RegisterExtension
-  static final ProxyPerClass PROXY = new ProxyPerClass(AnthropicGolden.CONFIG,
+  static final SharedProxy PROXY = SharedProxy.with(AnthropicGolden.CONFIG,
       "api_keys = [\"" + CLIENT_KEY + "\"]");
 
   private static HttpResponse<String> send(JsonObject body, String fixture, boolean stream) {

@@ -36,6 +36,11 @@ public final class SharedProxy implements BeforeAllCallback, BeforeEachCallback,
     return new SharedProxy(() -> TestProxy.start(providersAndModels, serverExtra));
   }
 
+  /** The proxy, for fields and helpers outside test methods. */
+  public TestProxy get() {
+    return proxy;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     proxy = starter.get();

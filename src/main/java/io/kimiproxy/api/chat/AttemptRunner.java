@@ -9,7 +9,6 @@ import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,15 +23,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * is the request's own row, recorded by the pipeline when everything is over.
  */
 final class AttemptRunner {
-  private final Vertx vertx;
   private final UpstreamAttempt attempt;
   private final ProviderHealthRegistry health;
   private final UsageRecorder recorder;
   private final EventSink events;
 
-  AttemptRunner(Vertx vertx, UpstreamAttempt attempt, ProviderHealthRegistry health, UsageRecorder recorder,
-                EventSink events) {
-    this.vertx = vertx;
+  AttemptRunner(UpstreamAttempt attempt, ProviderHealthRegistry health, UsageRecorder recorder, EventSink events) {
     this.attempt = attempt;
     this.health = health;
     this.recorder = recorder;
@@ -40,19 +36,18 @@ final class AttemptRunner {
   }
 
   Future<Void> run(ChatExchange x) {
-    if (x.plan.skipsRequested()) fallingBack(x, x.plan.requested(), x.plan.routes().get(0), "context_length");
     return onRoute(x, 0);
   }
 
   private Future<Void> onRoute(ChatExchange x, int index) {
-    Route route = x.plan.routes().get(index);
+    Route route = x.routes.get(index);
     return withRetries(x, route, 0).recover(failure -> {
-      boolean lastRoute = index + 1 == x.plan.routes().size();
+      boolean lastRoute = index + 1 == x.routes.size();
       if (lastRoute || !(failure instanceof ProxyError error) || !error.retriable() || x.committed()) {
         return Future.failedFuture(failure);
       }
       recorder.recordAttempt(x, error);
-      Route next = x.plan.routes().get(index + 1);
+      Route next = x.routes.get(index + 1);
       fallingBack(x, route, next, ProxyError.CIRCUIT_OPEN.equals(error.code()) ? "circuit_open" : "retries_exhausted");
       return onRoute(x, index + 1);
     });
@@ -65,7 +60,7 @@ final class AttemptRunner {
       long delay = failure instanceof ProxyError error ? retryDelay(x, route, error, retry) : Backoff.GIVE_UP;
       if (delay == Backoff.GIVE_UP) return Future.failedFuture(failure);
       recorder.recordAttempt(x, (ProxyError) failure);
-      return sleep(delay).compose(v -> x.ctx.response().closed()
+      return sleep(x, delay).compose(v -> x.ctx.response().closed()
           ? Future.failedFuture(ProxyError.clientClosed())
           : withRetries(x, route, retry + 1));
     });
@@ -78,9 +73,9 @@ final class AttemptRunner {
         ThreadLocalRandom.current().nextDouble());
   }
 
-  private Future<Void> sleep(long ms) {
+  private static Future<Void> sleep(ChatExchange x, long ms) {
     Promise<Void> elapsed = Promise.promise();
-    vertx.setTimer(Math.max(1, ms), id -> elapsed.complete());
+    x.ctx.vertx().setTimer(Math.max(1, ms), id -> elapsed.complete());
     return elapsed.future();
   }
 

@@ -1,12 +1,15 @@
 package io.kimiproxy.api.chat;
 
+import io.kimiproxy.core.context.Phase;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.proxy.routing.Route;
-import io.kimiproxy.proxy.routing.RoutePlan;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 
 /** What the pipeline learns about one chat request as it goes; read once at the end to record it. */
@@ -17,8 +20,20 @@ final class ChatExchange {
   final RoutingContext ctx;
   final String client;
   ChatRequest request;
+  /** "chat" for clients; another ledger kind ("summary") for the proxy's own internal calls. */
+  String kind = "chat";
   String sessionId;
-  RoutePlan plan;
+  /** The model's window (0 when unknown) and the part of it kept for the answer. */
+  long maxContext;
+  long reservedOutput;
+  Phase phase = Phase.EXPANSION;
+  /** The messages as the client sent them: compactions are keyed by these. */
+  JsonArray clientMessages;
+  /** The compaction in the request as sent (record null when none), and the prompt before it. */
+  Compactor.Applied compaction;
+  long tokensBeforeCompaction;
+  /** The model's route, then its fallbacks' (see {@link AttemptRunner}). */
+  List<Route> routes;
   /** The route of the current (at the end: the last) attempt. */
   Route route;
   PromptCount promptCount;
@@ -37,6 +52,17 @@ final class ChatExchange {
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;
     this.client = client;
+  }
+
+  /** Sends other messages upstream (after a transform). */
+  ChatExchange withMessages(JsonArray messages) {
+    request = request.withMessages(messages);
+    return this;
+  }
+
+  /** A call the proxy made to itself: context features leave it alone. */
+  boolean internal() {
+    return !kind.equals("chat");
   }
 
   long elapsedMs() {

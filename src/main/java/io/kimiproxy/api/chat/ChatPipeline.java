@@ -6,9 +6,9 @@ import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
-import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -16,37 +16,31 @@ import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, measure, route, relay (with retries and fallbacks), record. Every step is a future; any
- * failure skips to the error reply, and every request, answered or not, is recorded.
+ * parse, the context steps (see {@link ContextSteps}), route, relay (with retries and fallbacks, see
+ * {@link AttemptRunner}), record. Every step is a future; any failure skips to the error reply, and
+ * every request, answered or not, is recorded.
  */
 public final class ChatPipeline {
-  /** Prompts larger than this (characters) are counted on a worker thread, not the event loop. */
-  private static final long INLINE_COUNT_LIMIT = 32_000;
-
-  private final Vertx vertx;
   private final ModelResolver resolver;
-  private final TokenCounter tokens;
   private final UsageRecorder recorder;
   private final AttemptRunner attempts;
   private final SecretScrubber scrubber;
+  private final ContextSteps context;
 
-  public ChatPipeline(Vertx vertx, ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
+  public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ProviderHealthRegistry health) {
-    this.vertx = vertx;
+                      ContextSteps context, ProviderHealthRegistry health) {
     this.resolver = resolver;
-    this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber);
-    this.attempts = new AttemptRunner(vertx, new UpstreamAttempt(adapters, upstream, tokens, scrubber), health,
-        recorder, events);
+    this.attempts = new AttemptRunner(new UpstreamAttempt(adapters, upstream, tokens, scrubber), health, recorder,
+        events);
     this.scrubber = scrubber;
+    this.context = context;
   }
 
   public void handle(RoutingContext ctx) {
@@ -57,7 +51,11 @@ public final class ChatPipeline {
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
-        .compose(this::measure)
+        .compose(context::measure)
+        .compose(context::sanitize)
+        .compose(context::compact)
+        .compose(context::fit)
+        .compose(context::map)
         .compose(this::route)
         .compose(attempts::run)
         .recover(failure -> reject(x, failure))
@@ -66,29 +64,18 @@ public final class ChatPipeline {
 
   private Future<ChatExchange> parse(ChatExchange x) {
     x.request = ChatRequest.parse(x.ctx.body().buffer());
+    x.clientMessages = x.request.messages();
+    String internalKind = x.ctx.get(InternalCalls.KIND_KEY);
+    if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
     return Future.succeededFuture(x);
   }
 
-  /** Prompt tokens before sending: the estimate used when a provider reports no usage. */
-  private Future<ChatExchange> measure(ChatExchange x) {
-    JsonArray messages = x.request.messages();
-    JsonArray tools = x.request.tools();
-    String model = x.request.model();
-    Future<PromptCount> count = TokenCounter.roughSize(messages) <= INLINE_COUNT_LIMIT
-        ? Future.succeededFuture(tokens.countPrompt(model, messages, tools))
-        : vertx.executeBlocking(() -> tokens.countPrompt(model, messages, tools), false);
-    return count.map(c -> {
-      x.promptCount = c;
-      return x;
-    });
-  }
-
-  /** The alias and its fallbacks, those that hold the prompt; the first must have a key. */
+  /** The model the context steps settled on, then its fallbacks; the first must have a key. */
   private Future<ChatExchange> route(ChatExchange x) {
-    x.plan = resolver.plan(x.request.model(), x.promptCount.total());
-    x.route = x.plan.routes().get(0);
+    x.routes = resolver.routes(x.request.model(), x.promptCount.total());
+    x.route = x.routes.get(0);
     if (!x.route.provider().configured()) {
       throw ProxyError.of(401, "authentication_error", "provider_not_configured", x.route.provider().missingKeyMessage());
     }

@@ -48,7 +48,7 @@ final class UsageRecorder {
   private RequestRecord row(ChatExchange x, String id, String parentId, int attempt, long startMs, int status,
                             ProxyError error, Usage usage, boolean estimated, double cost, long latencyMs, Long ttfbMs) {
     String message = error == null ? null : scrubber.scrub(cut(error.getMessage()));
-    return new RequestRecord(id, parentId, attempt, "chat", startMs, x.sessionId, x.client,
+    return new RequestRecord(id, parentId, attempt, x.kind, startMs, x.sessionId, x.client,
         x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
         x.route != null ? x.route.provider().name() : null,
         x.route != null ? x.route.upstreamModel() : null,

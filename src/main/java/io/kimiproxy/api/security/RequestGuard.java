@@ -3,6 +3,7 @@ package io.kimiproxy.api.security;
 import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.Secret;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  *   <li>with {@code server.api_keys} set, every request but the health check and the dashboard's
  *       page (which holds no data) carries a valid bearer key. Browsers cannot set Authorization on a
  *       WebSocket, so on {@link #WEBSOCKET_PATH} the key may also come as {@code ?key=} or as a
- *       subprotocol {@code kimi-key.<base64url of the key>} next to {@link #WEBSOCKET_PROTOCOL}.</li>
+ *       subprotocol {@code kimi-key.<base64url of the key>} next to {@link #WEBSOCKET_PROTOCOL};</li>
+ *   <li>the proxy's calls to itself ({@link InternalCalls}) carry its per-process token instead.</li>
  * </ul>
  */
 public final class RequestGuard implements Handler<RoutingContext> {
@@ -40,9 +42,11 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
 
   private final ServerConfig server;
+  private final InternalCalls internal;
 
-  public RequestGuard(ServerConfig server) {
+  public RequestGuard(ServerConfig server, InternalCalls internal) {
     this.server = server;
+    this.internal = internal;
   }
 
   @Override
@@ -58,6 +62,17 @@ public final class RequestGuard implements Handler<RoutingContext> {
     if (origin != null && !originAllowed(origin, authority)) {
       reject(ctx, ProxyError.forbidden("Cross-origin requests from '" + origin
           + "' are not allowed: add the origin to server.allowed_origins to permit it."));
+      return;
+    }
+    String internalToken = request.getHeader(InternalCalls.TOKEN_HEADER);
+    if (internalToken != null) {
+      if (!internal.accepts(internalToken)) {
+        reject(ctx, ProxyError.unauthorized("Invalid internal call token."));
+        return;
+      }
+      String kind = request.getHeader(InternalCalls.KIND_HEADER);
+      ctx.put(InternalCalls.KIND_KEY, kind == null || kind.isBlank() || kind.equals("chat") ? "internal" : kind);
+      ctx.next();
       return;
     }
     if (server.authRequired() && !isPublic(request) && !authorized(request)) {

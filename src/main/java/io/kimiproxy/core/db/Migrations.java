@@ -59,7 +59,65 @@ final class Migrations {
             max_context INTEGER NOT NULL,
             context_fill DOUBLE NOT NULL
           )""",
-          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)"))
+          "CREATE INDEX idx_sessions_last_seen ON sessions(last_seen)")),
+      new Migration(2, "context maps and session phases", List.of(
+          // One row per session: its latest request's map (parts as JSON of numbers and previews).
+          """
+          CREATE TABLE context_maps (
+            session_id TEXT PRIMARY KEY,
+            request_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            max_context INTEGER NOT NULL,
+            reserved_output INTEGER NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            fill DOUBLE NOT NULL,
+            phase TEXT NOT NULL,
+            memory_tokens INTEGER NOT NULL,
+            parts TEXT NOT NULL
+          )""")),
+      new Migration(3, "sanitizer masks and counts", List.of(
+          """
+          CREATE TABLE masks (
+            hash TEXT PRIMARY KEY,
+            session_id TEXT,
+            created_at INTEGER NOT NULL,
+            tokens INTEGER NOT NULL,
+            content TEXT NOT NULL
+          )""",
+          """
+          CREATE TABLE sanitizer_counts (
+            session_id TEXT PRIMARY KEY,
+            masked INTEGER NOT NULL,
+            tokens_saved INTEGER NOT NULL,
+            secrets_redacted INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_sanitizer_counts_updated ON sanitizer_counts(updated_at)")),
+      new Migration(4, "compactions", List.of(
+          """
+          CREATE TABLE compactions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            trigger TEXT NOT NULL,
+            start_index INTEGER NOT NULL,
+            message_count INTEGER NOT NULL,
+            replaced_hash TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            summary_source TEXT NOT NULL,
+            summary_model TEXT,
+            tokens_before INTEGER NOT NULL,
+            tokens_after INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_compactions_session ON compactions(session_id, id)",
+          """
+          CREATE TABLE compaction_state (
+            session_id TEXT PRIMARY KEY,
+            pending INTEGER NOT NULL,
+            last_ms INTEGER NOT NULL,
+            consecutive_auto INTEGER NOT NULL
+          )"""))
   );
 
   private Migrations() {}

@@ -26,17 +26,19 @@ public final class SqliteLedgerStore implements LedgerStore {
   private static final String INSERT_REQUEST = "INSERT OR IGNORE INTO requests (" + REQUEST_COLUMNS
       + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  // The fill follows the latest request that measured a prompt; totals accumulate.
+  // The fill follows the latest request that measured a prompt; totals accumulate. A side call
+  // made for the session (a summary: request_count 0) adds its tokens and cost but leaves the
+  // session's client, model and fill to its chat requests.
   private static final String UPSERT_SESSION = """
       INSERT INTO sessions (id, client, model_alias, provider, first_seen, last_seen, request_count, error_count,
         prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill)
-      VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET
-        client = excluded.client,
-        model_alias = excluded.model_alias,
-        provider = COALESCE(excluded.provider, sessions.provider),
+        client = CASE WHEN excluded.request_count > 0 THEN excluded.client ELSE sessions.client END,
+        model_alias = CASE WHEN excluded.request_count > 0 THEN excluded.model_alias ELSE sessions.model_alias END,
+        provider = CASE WHEN excluded.request_count > 0 THEN COALESCE(excluded.provider, sessions.provider) ELSE sessions.provider END,
         last_seen = MAX(sessions.last_seen, excluded.last_seen),
-        request_count = sessions.request_count + 1,
+        request_count = sessions.request_count + excluded.request_count,
         error_count = sessions.error_count + excluded.error_count,
         prompt_tokens_total = sessions.prompt_tokens_total + excluded.prompt_tokens_total,
         completion_tokens_total = sessions.completion_tokens_total + excluded.completion_tokens_total,
@@ -46,8 +48,11 @@ public final class SqliteLedgerStore implements LedgerStore {
         context_fill = CASE WHEN excluded.last_prompt_tokens > 0 THEN excluded.context_fill ELSE sessions.context_fill END
       """;
 
-  private static final String SESSION_COLUMNS = "id, client, model_alias, provider, first_seen, last_seen, request_count, "
-      + "error_count, prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill";
+  // The phase and memory share come from the session's latest context map, when it has one.
+  private static final String SELECT_SESSIONS = "SELECT s.id, s.client, s.model_alias, s.provider, s.first_seen, "
+      + "s.last_seen, s.request_count, s.error_count, s.prompt_tokens_total, s.completion_tokens_total, s.cost_total, "
+      + "s.last_prompt_tokens, s.max_context, s.context_fill, c.phase, c.memory_tokens, c.prompt_tokens AS map_prompt_tokens "
+      + "FROM sessions s LEFT JOIN context_maps c ON c.session_id = s.id";
 
   private final Pool pool;
 
@@ -72,7 +77,7 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<List<SessionSummary>> sessions(int limit) {
-    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions ORDER BY last_seen DESC LIMIT ?")
+    return pool.preparedQuery(SELECT_SESSIONS + " ORDER BY s.last_seen DESC LIMIT ?")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<SessionSummary> out = new ArrayList<>();
@@ -83,7 +88,7 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<SessionSummary> session(String id) {
-    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ?")
+    return pool.preparedQuery(SELECT_SESSIONS + " WHERE s.id = ?")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : session(rows.iterator().next()));
   }
@@ -187,20 +192,23 @@ public final class SqliteLedgerStore implements LedgerStore {
   }
 
   private static Tuple sessionTuple(RequestRecord r) {
+    boolean chat = r.kind().equals("chat");
     long prompt = r.usage().promptTokens();
-    double fill = r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0;
+    long maxContext = chat ? r.maxContext() : 0;
+    double fill = maxContext > 0 ? (double) prompt / maxContext : 0.0;
     return Tuple.tuple()
         .addValue(r.sessionId()).addValue(r.client()).addValue(r.modelAlias()).addValue(r.provider())
-        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(r.failed() ? 1 : 0)
+        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(chat ? 1 : 0).addValue(r.failed() ? 1 : 0)
         .addValue(prompt).addValue(r.usage().completionTokens()).addValue(r.costUsd())
-        .addValue(prompt).addValue(r.maxContext()).addValue(fill);
+        .addValue(chat ? prompt : 0).addValue(maxContext).addValue(fill);
   }
 
   private static SessionSummary session(Row row) {
     return new SessionSummary(row.getString("id"), row.getString("client"), row.getString("model_alias"),
         row.getString("provider"), num(row, "first_seen"), num(row, "last_seen"), num(row, "request_count"),
         num(row, "error_count"), num(row, "prompt_tokens_total"), num(row, "completion_tokens_total"),
-        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"));
+        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"),
+        row.getString("phase"), num(row, "memory_tokens"), Math.max(0, num(row, "map_prompt_tokens") - num(row, "memory_tokens")));
   }
 
   private static RequestRecord request(Row row) {

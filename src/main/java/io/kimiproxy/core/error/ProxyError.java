@@ -69,6 +69,11 @@ public final class ProxyError extends RuntimeException {
         null, "Provider '" + provider + "' sent an invalid response: " + detail, true, null);
   }
 
+  /** The prompt does not fit the model's window: OpenAI's own code, which IDE clients recognise. */
+  public static ProxyError contextLengthExceeded(String message) {
+    return new ProxyError(400, ErrorType.INVALID_REQUEST, "context_length_exceeded", "messages", message, false, null);
+  }
+
   /**
    * The provider's circuit breaker is open: it failed repeatedly and is skipped until a probe
    * succeeds. Retriable, because a fallback alias on another provider may answer.
@@ -77,14 +82,6 @@ public final class ProxyError extends RuntimeException {
     return new ProxyError(503, ErrorType.UPSTREAM, CIRCUIT_OPEN, null, "Provider '" + provider
         + "' is failing and is skipped for now (circuit breaker open); try again shortly.", true,
         String.valueOf(retryAfterSeconds));
-  }
-
-  /** OpenAI's own error for a prompt larger than the model's window, so clients can react (compact, trim). */
-  public static ProxyError contextLengthExceeded(long maxContext, long promptTokens) {
-    return new ProxyError(400, ErrorType.INVALID_REQUEST, "context_length_exceeded", "messages",
-        "This model's maximum context length is " + maxContext + " tokens. However, your messages resulted in about "
-            + promptTokens + " tokens, and no fallback model with a larger context is configured. "
-            + "Please reduce the length of the messages.", false, null);
   }
 
   /** The client went away before its answer was complete; recorded, never sent. */

@@ -20,21 +20,19 @@ public final class ModelResolver {
   }
 
   /**
-   * The requested route and its fallbacks ({@code fallbacks = [...]} of the alias), keeping only
-   * those whose context window holds the prompt (0 = unknown, taken as fitting) and, for
-   * fallbacks, whose provider has a key. Fails with OpenAI's context_length_exceeded when
-   * nothing fits.
+   * The requested route, then the routes of its fallbacks ({@code fallbacks = [...]}) for when it
+   * fails: those whose provider has a key and whose context window holds the prompt (0 = unknown,
+   * taken as fitting). Whether the prompt fits the requested model itself was settled before
+   * routing, by the context steps (a larger fallback, compaction, or OpenAI's 400).
    */
-  public RoutePlan plan(String requested, long promptTokens) {
-    Route primary = resolve(requested);
+  public List<Route> routes(String requested, long promptTokens) {
     List<Route> routes = new ArrayList<>();
-    if (fits(primary, promptTokens)) routes.add(primary);
-    for (String alias : primary.model().fallbacks()) {
+    routes.add(resolve(requested));
+    for (String alias : routes.get(0).model().fallbacks()) {
       Route fallback = resolve(alias);
       if (fallback.provider().configured() && fits(fallback, promptTokens)) routes.add(fallback);
     }
-    if (routes.isEmpty()) throw ProxyError.contextLengthExceeded(primary.model().maxContext(), promptTokens);
-    return new RoutePlan(primary, List.copyOf(routes));
+    return List.copyOf(routes);
   }
 
   public Route resolve(String requested) {

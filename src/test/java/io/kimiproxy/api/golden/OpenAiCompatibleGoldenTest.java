@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.testing.Fixtures;
 import io.kimiproxy.testing.Ledger;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +49,7 @@ class OpenAiCompatibleGoldenTest {
   private static final List<String> FOLDERS = List.of("openai", "azure-openai", "gemini-openai-compat", "mistral",
       "groq", "openrouter", "deepseek", "avian", "cerebras", "together", "anthropic");
   @RegisterExtension
-  static final ProxyPerClass SHARED = new ProxyPerClass(config());
+  static final SharedProxy SHARED = SharedProxy.with(config());
 
   private static String config() {
     StringBuilder config = new StringBuilder();

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.testing.Ledger;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class RateLimitRetryAfterTest {
   private static final String LIMITED = "/limited/v1/chat/completions";
   private static final String SPARE = "/spare/v1/chat/completions";
   @RegisterExtension
-  static final ProxyPerClass SHARED = new ProxyPerClass("""
+  static final SharedProxy SHARED = SharedProxy.with("""
         [providers.limited]
         base_url = "{{UPSTREAM}}/limited/v1"
         max_retries = 2

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.kimiproxy.testing.Ledger;
-import io.kimiproxy.testing.ProxyPerClass;
+import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +33,7 @@ class RetryOnTransientFailuresTest {
   private static final String PATH = "/flaky/v1/chat/completions";
   private static final String STREAM = "openai/chat-stream-text-include-usage.sse";
   @RegisterExtension
-  static final ProxyPerClass SHARED = new ProxyPerClass("""
+  static final SharedProxy SHARED = SharedProxy.with("""
         [providers.flaky]
         base_url = "{{UPSTREAM}}/flaky/v1"
         api_key = "${TEST_KEY}"
