@@ -28,7 +28,7 @@ public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
-      "context", "sanitizer", "compaction");
+      "context", "sanitizer", "compaction", "agents", "clients", "importers");
 
   private ConfigLoader() {}
 
@@ -65,9 +65,11 @@ public final class ConfigLoader {
     ContextConfig context = context(root.section("context"));
     SanitizerConfig sanitizer = sanitizer(root.section("sanitizer"));
     CompactionConfig compaction = compaction(root.section("compaction"), models);
+    AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
+    ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models), context, sanitizer, compaction);
+        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients);
     checkListen(config);
     return config;
   }

@@ -9,7 +9,8 @@ import java.util.Map;
 /** The whole configuration, immutable; a reload builds a new one. */
 public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
-                          ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction) {
+                          ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
+                          AgentsConfig agents, ClientsConfig clients) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -21,6 +22,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
   }
 
   public ProxyConfig withServer(ServerConfig newServer) {
-    return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction);
+    return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
+        clients);
   }
 }

@@ -71,11 +71,19 @@ public final class TestProxy implements AutoCloseable {
 
   /** @param serverExtra extra lines for the [server] table (api_keys, allowed_hosts...) */
   public static TestProxy start(String providersAndModels, String serverExtra) {
+    try {
+      return startIn(Files.createTempDirectory("kimi-proxy-test"), providersAndModels, serverExtra);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A proxy in a given folder: on the database a closed proxy left there, as after a restart. */
+  public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra) {
     WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
         .asynchronousResponseEnabled(true).containerThreads(32));
     upstream.start();
     try {
-      Path folder = Files.createTempDirectory("kimi-proxy-test");
       String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n\n"
           + providersAndModels.replace("{{UPSTREAM}}", upstream.baseUrl());
       Path file = folder.resolve("config.toml");

@@ -7,6 +7,7 @@ import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -19,9 +20,9 @@ final class ChatExchange {
   final long startMs = System.currentTimeMillis();
   final RoutingContext ctx;
   final String client;
-  ChatRequest request;
-  /** "chat" for clients; another ledger kind ("summary") for the proxy's own internal calls. */
+  /** "chat" for clients; another ledger kind ("summary", "agent") for the proxy's own internal calls. */
   String kind = "chat";
+  ChatRequest request;
   String sessionId;
   /** The model's window (0 when unknown) and the part of it kept for the answer. */
   long maxContext;
@@ -44,6 +45,7 @@ final class ChatExchange {
   ProxyError error;
   /** The stream had begun when it failed: the client got a 200 and then an error event. */
   boolean streamBroken;
+  ClientMonitor.Visit visit;
   /** Attempts made so far, 1 for the first. */
   int attempt;
   long attemptStartNanos;

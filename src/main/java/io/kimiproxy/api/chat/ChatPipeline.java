@@ -1,6 +1,7 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
@@ -15,6 +16,7 @@ import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -31,16 +33,18 @@ public final class ChatPipeline {
   private final AttemptRunner attempts;
   private final SecretScrubber scrubber;
   private final ContextSteps context;
+  private final ClientMonitor clients;
 
   public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ContextSteps context, ProviderHealthRegistry health) {
+                      ContextSteps context, ClientMonitor clients, ProviderHealthRegistry health) {
     this.resolver = resolver;
-    this.recorder = new UsageRecorder(ledger, events, scrubber);
+    this.recorder = new UsageRecorder(ledger, events, scrubber, clients);
     this.attempts = new AttemptRunner(new UpstreamAttempt(adapters, upstream, tokens, scrubber), health, recorder,
         events);
     this.scrubber = scrubber;
     this.context = context;
+    this.clients = clients;
   }
 
   public void handle(RoutingContext ctx) {
@@ -48,6 +52,7 @@ public final class ChatPipeline {
     String client = ClientKind.detect(http.getHeader("User-Agent"), http.getHeader("X-Title"),
         http.getHeader("HTTP-Referer")).label();
     ChatExchange x = new ChatExchange(ctx, client);
+    x.visit = clients.arrived(client, ctx.get(RequestGuard.CLIENT_KEY));
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
@@ -69,6 +74,7 @@ public final class ChatPipeline {
     if (internalKind != null) x.kind = internalKind;
     x.sessionId = SessionIdentifier.identify(x.ctx.request().getHeader(SessionIdentifier.HEADER), x.client, x.request);
     x.ctx.response().putHeader("X-Kimi-Proxy-Session", x.sessionId);
+    clients.working(x.visit, x.request);
     return Future.succeededFuture(x);
   }
 

@@ -7,20 +7,26 @@ import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
+import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonObject;
 
-/** Turns a finished exchange (and each of its earlier failed attempts) into ledger rows, and its live events. */
+/**
+ * Turns a finished exchange into its ledger row, its live events and its client's counts; and each
+ * of its earlier failed attempts into a row of its own.
+ */
 final class UsageRecorder {
   private static final int MAX_ERROR_MESSAGE = 300;
 
   private final LedgerWriter ledger;
   private final EventSink events;
   private final SecretScrubber scrubber;
+  private final ClientMonitor clients;
 
-  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
+  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber, ClientMonitor clients) {
     this.ledger = ledger;
     this.events = events;
     this.scrubber = scrubber;
+    this.clients = clients;
   }
 
   /** The request's own row (the one the client saw), recorded last, and its live events. */
@@ -34,6 +40,7 @@ final class UsageRecorder {
     events.publish(EventNames.REQUEST, row.toJson());
     if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
     if (x.streamBroken) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
+    clients.left(x.visit, row);
   }
 
   /**

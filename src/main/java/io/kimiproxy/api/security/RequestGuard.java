@@ -40,6 +40,11 @@ public final class RequestGuard implements Handler<RoutingContext> {
   /** The dashboard's files (static/): code and styles, no data. */
   public static final String PAGE_FILES = "/[A-Za-z0-9_-]+\\.(html|js|css)";
   private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
+  /**
+   * The routing context's data item naming the client key a request carried: "key-N" for the
+   * N-th of server.api_keys (never the key itself); absent when no key was needed.
+   */
+  public static final String CLIENT_KEY = "kimi-proxy.client-key";
 
   private final ServerConfig server;
   private final InternalCalls internal;
@@ -75,9 +80,13 @@ public final class RequestGuard implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    if (server.authRequired() && !isPublic(request) && !authorized(request)) {
-      reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
-      return;
+    if (server.authRequired() && !isPublic(request)) {
+      int key = keyNumber(request);
+      if (key == 0) {
+        reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
+        return;
+      }
+      ctx.put(CLIENT_KEY, "key-" + key);
     }
     ctx.next();
   }
@@ -101,16 +110,19 @@ public final class RequestGuard implements Handler<RoutingContext> {
     return PUBLIC_PATHS.contains(path) || request.method() == HttpMethod.GET && PAGE_FILE.matcher(path).matches();
   }
 
-  private boolean authorized(HttpServerRequest request) {
+  /** The 1-based position in server.api_keys of the key the request carries, 0 for none. */
+  private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
         : request.path().equals(WEBSOCKET_PATH) ? webSocketKey(request) : null;
-    if (presented == null) return false;
-    boolean ok = false;
-    for (Secret key : server.apiKeys()) {
-      ok |= key.matches(presented); // no early exit: timing tells nothing about which key nearly matched
+    if (presented == null) return 0;
+    int found = 0;
+    for (int i = 0; i < server.apiKeys().size(); i++) {
+      Secret key = server.apiKeys().get(i);
+      // no early exit: timing tells nothing about which key nearly matched
+      if (key.matches(presented) && found == 0) found = i + 1;
     }
-    return ok;
+    return found;
   }
 
   private static String webSocketKey(HttpServerRequest request) {

@@ -117,7 +117,48 @@ final class Migrations {
             pending INTEGER NOT NULL,
             last_ms INTEGER NOT NULL,
             consecutive_auto INTEGER NOT NULL
-          )"""))
+          )""")),
+      new Migration(9, "agent runs", List.of(
+          // The log is a JSON array of {ts, message}: written whole by the runner, appended to in SQL
+          // (json_insert) by the sweep that marks runs interrupted after a restart.
+          """
+          CREATE TABLE agent_runs (
+            id TEXT PRIMARY KEY,
+            agent_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            model TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            input_preview TEXT NOT NULL,
+            result TEXT,
+            error_status INTEGER,
+            error_type TEXT,
+            error_code TEXT,
+            error_message TEXT,
+            log TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            request_id TEXT,
+            created_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER
+          )""",
+          "CREATE INDEX idx_agent_runs_agent ON agent_runs(agent_id, created_at)")),
+      new Migration(8, "tasks imported from Cline's history", List.of(
+          """
+          CREATE TABLE cline_tasks (
+            id TEXT PRIMARY KEY,
+            ts INTEGER NOT NULL,
+            tokens_in INTEGER NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            cache_writes INTEGER NOT NULL,
+            cache_reads INTEGER NOT NULL,
+            total_cost DOUBLE NOT NULL,
+            model_id TEXT,
+            api_provider TEXT,
+            imported_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_cline_tasks_ts ON cline_tasks(ts)"))
   );
 
   private Migrations() {}

@@ -15,6 +15,7 @@ public final class EventNames {
   public static final String COMPACTION = "compaction";
   public static final String RATE_LIMIT = "rate_limit";
   public static final String QUOTA = "quota";
+  public static final String CLIENT_UPDATED = "client_updated";
 
   private EventNames() {}
 }

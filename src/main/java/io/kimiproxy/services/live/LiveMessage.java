@@ -23,6 +23,7 @@ record LiveMessage(String type, String key, String text) {
       case EventNames.SESSION_UPDATED -> data.getString("id");
       case EventNames.CONTEXT_MAP -> data.getString("session");
       case EventNames.PROVIDER_STATE -> data.getString("provider", data.getString("name"));
+      case EventNames.CLIENT_UPDATED -> data.getString("client") + "/" + data.getString("key");
       case LiveHub.HEARTBEAT -> "";
       default -> null;
     };
