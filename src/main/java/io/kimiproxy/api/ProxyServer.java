@@ -3,6 +3,7 @@ package io.kimiproxy.api;
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ExportRoutes;
+import io.kimiproxy.api.routes.GuardrailRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
@@ -10,6 +11,7 @@ import io.kimiproxy.api.wiring.AgentModule;
 import io.kimiproxy.api.wiring.ClientsModule;
 import io.kimiproxy.api.wiring.ContextModule;
 import io.kimiproxy.api.wiring.Foundation;
+import io.kimiproxy.api.wiring.GuardrailsModule;
 import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
 import io.kimiproxy.api.wiring.ProvidersModule;
@@ -67,10 +69,12 @@ public final class ProxyServer {
           LiveModule live = LiveModule.create(f, metrics);
           ContextModule context = ContextModule.create(f, live.events());
           ClientsModule clients = ClientsModule.create(f, live.events());
+          GuardrailsModule guardrails = GuardrailsModule.create(f, live.events());
           ProvidersModule providers = ProvidersModule.create(f, live);
-          List<Module> modules = List.of(live, context, clients, providers, AgentModule.create(f));
+          List<Module> modules = List.of(live, context, clients, guardrails, providers, AgentModule.create(f));
           ChatPipeline chat = new ChatPipeline(new ModelResolver(config), new WireAdapters(), f.upstream(), tokens,
-              f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), providers.health());
+              f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), guardrails.guardrails(),
+              providers.health());
           HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
               () -> routes(f, chat, modules));
           return Future.all(modules.stream().map(Module::beforeListening).toList())

@@ -28,7 +28,7 @@ public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
-      "context", "sanitizer", "compaction", "agents", "clients", "importers");
+      "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails");
 
   private ConfigLoader() {}
 
@@ -67,9 +67,10 @@ public final class ConfigLoader {
     CompactionConfig compaction = compaction(root.section("compaction"), models);
     AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
     ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
+    GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients);
+        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails);
     checkListen(config);
     return config;
   }

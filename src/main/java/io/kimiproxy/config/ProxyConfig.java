@@ -10,7 +10,7 @@ import java.util.Map;
 public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                           ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
-                          AgentsConfig agents, ClientsConfig clients) {
+                          AgentsConfig agents, ClientsConfig clients, GuardrailsConfig guardrails) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -23,6 +23,6 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
 
   public ProxyConfig withServer(ServerConfig newServer) {
     return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
-        clients);
+        clients, guardrails);
   }
 }

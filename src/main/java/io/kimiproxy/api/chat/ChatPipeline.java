@@ -4,6 +4,10 @@ import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.guard.ToolCallInspector;
+import io.kimiproxy.core.guard.ToolCallContext;
+import io.kimiproxy.core.guard.ToolCallInspection;
+import io.kimiproxy.core.guard.ToolCallInspector;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
@@ -34,17 +38,20 @@ public final class ChatPipeline {
   private final SecretScrubber scrubber;
   private final ContextSteps context;
   private final ClientMonitor clients;
+  private final ToolCallInspector toolCalls;
 
   public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ContextSteps context, ClientMonitor clients, ProviderHealthRegistry health) {
+                      ContextSteps context, ClientMonitor clients, ToolCallInspector toolCalls,
+                      ProviderHealthRegistry health) {
     this.resolver = resolver;
     this.recorder = new UsageRecorder(ledger, events, scrubber, clients);
-    this.attempts = new AttemptRunner(new UpstreamAttempt(adapters, upstream, tokens, scrubber), health, recorder,
-        events);
+    this.attempts = new AttemptRunner(new UpstreamAttempt(adapters, upstream, tokens, scrubber, toolCalls), health,
+        recorder, events);
     this.scrubber = scrubber;
     this.context = context;
     this.clients = clients;
+    this.toolCalls = toolCalls;
   }
 
   public void handle(RoutingContext ctx) {

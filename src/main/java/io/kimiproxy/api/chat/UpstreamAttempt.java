@@ -1,18 +1,25 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.guard.ToolCallContext;
+import io.kimiproxy.core.guard.ToolCallInspection;
+import io.kimiproxy.core.guard.ToolCallInspector;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.guard.AnswerGate;
+import io.kimiproxy.proxy.guard.ToolCallGate;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.stream.StreamRelay;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,12 +35,15 @@ final class UpstreamAttempt {
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
   private final SecretScrubber scrubber;
+  private final ToolCallInspector toolCalls;
 
-  UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber) {
+  UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber,
+                  ToolCallInspector toolCalls) {
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
     this.scrubber = scrubber;
+    this.toolCalls = toolCalls;
   }
 
   Future<Void> run(ChatExchange x, Route route, ProviderHealth health) {
@@ -61,14 +71,16 @@ final class UpstreamAttempt {
       NonStreamReply reply = adapter.fromUpstream(body, route);
       x.ttfbMs = ttfbMs;
       settleUsage(x, reply.usage(), () -> completionText(reply.json()));
-      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(reply.body());
+      Buffer answer = AnswerGate.filter(reply, inspection(x, route));
+      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(answer);
       return null;
     });
   }
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, Route route, UpstreamExchange exchange) {
-    return StreamRelay.relay(x.ctx.response(), exchange, adapter.newStreamDecoder(x.request, route),
-            x.request.includeUsage(), text -> estimatedUsage(x, text).toOpenAi(), x.startNanos, scrubber)
+    StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, route), inspection(x, route));
+    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(),
+            text -> estimatedUsage(x, text).toOpenAi(), x.startNanos, scrubber)
         .compose(outcome -> {
           if (outcome.ttfbMs() == null) {
             // Nothing reached the client: the response is untouched and the runner may try again.
@@ -85,6 +97,11 @@ final class UpstreamAttempt {
           x.streamBroken = true;
           return Future.failedFuture(outcome.error());
         });
+  }
+
+  /** The guardrails' inspection of this attempt's tool calls, or null when they are off. */
+  private ToolCallInspection inspection(ChatExchange x, Route route) {
+    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, route.alias(), x.request.stream()));
   }
 
   /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */

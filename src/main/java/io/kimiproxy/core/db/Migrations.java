@@ -158,7 +158,29 @@ final class Migrations {
             imported_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
           )""",
-          "CREATE INDEX idx_cline_tasks_ts ON cline_tasks(ts)"))
+          "CREATE INDEX idx_cline_tasks_ts ON cline_tasks(ts)")),
+      new Migration(7, "guardrail decisions on tool calls", List.of(
+          """
+          CREATE TABLE guardrail_actions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts INTEGER NOT NULL,
+            request_id TEXT NOT NULL,
+            session_id TEXT,
+            client TEXT NOT NULL,
+            model TEXT,
+            stream INTEGER NOT NULL,
+            call_index INTEGER NOT NULL,
+            call_id TEXT,
+            tool_name TEXT NOT NULL,
+            tool_type TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            rule TEXT,
+            pattern TEXT,
+            reason TEXT,
+            preview TEXT NOT NULL,
+            arguments_bytes INTEGER NOT NULL
+          )""",
+          "CREATE INDEX idx_guardrail_actions_session ON guardrail_actions(session_id, seq)"))
   );
 
   private Migrations() {}

@@ -16,6 +16,8 @@ public final class EventNames {
   public static final String RATE_LIMIT = "rate_limit";
   public static final String QUOTA = "quota";
   public static final String CLIENT_UPDATED = "client_updated";
+  /** A tool call a guardrail flagged or blocked. */
+  public static final String GUARDRAIL = "guardrail";
 
   private EventNames() {}
 }
