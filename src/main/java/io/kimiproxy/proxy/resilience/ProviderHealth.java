@@ -89,16 +89,19 @@ public final class ProviderHealth {
   /**
    * Closes the breaker whatever its state (an operator knows the provider is back). The library
    * only lets a half-open breaker close, so an open one is replaced by a fresh breaker.
+   *
+   * @return whether the breaker was open or half open
    */
-  public synchronized void resetBreaker() {
+  public synchronized boolean resetBreaker() {
     CircuitBreaker old = breaker;
     if (old.state() == CircuitBreakerState.CLOSED) {
       old.reset(); // forgets the failures counted so far
-      return;
+      return false;
     }
     breaker = newBreaker();
     old.close();
     events.publish(EventNames.PROVIDER_STATE, status().toEvent());
+    return true;
   }
 
   /** Only failures a provider is to blame for count; a 400 for a bad request says nothing about its health. */

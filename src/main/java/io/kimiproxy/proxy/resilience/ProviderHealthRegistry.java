@@ -25,8 +25,16 @@ public final class ProviderHealthRegistry {
     return providers.get(provider);
   }
 
-  /** Closes every breaker: for an operator who knows the providers are back. */
-  public void resetBreakers() {
-    providers.values().forEach(ProviderHealth::resetBreaker);
+  /**
+   * Closes every breaker: for an operator who knows the providers are back.
+   *
+   * @return how many were open or half open
+   */
+  public int resetBreakers() {
+    int reset = 0;
+    for (ProviderHealth provider : providers.values()) {
+      if (provider.resetBreaker()) reset++;
+    }
+    return reset;
   }
 }

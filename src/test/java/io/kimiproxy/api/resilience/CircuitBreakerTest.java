@@ -167,7 +167,7 @@ class CircuitBreakerTest {
   @Test
   void should_close_every_breaker_on_reset() {
     openTheBreaker();
-    proxy.server().providerHealth().resetBreakers();
+    assertEquals(1, proxy.server().providerHealth().resetBreakers(), "one breaker was open");
     assertEquals("closed", provider("fragile").getString("breaker"));
     assertEquals(List.of("open", "closed"), breakers(stateEvents(2)));
     assertEquals(503, chat("fragile/alone").statusCode(), "calls reach the provider again");
