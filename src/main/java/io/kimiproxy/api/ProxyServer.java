@@ -15,12 +15,16 @@ import io.kimiproxy.api.wiring.GovernanceModule;
 import io.kimiproxy.api.wiring.GuardrailsModule;
 import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
+import io.kimiproxy.api.wiring.ProvidersModule;
+import io.kimiproxy.api.wiring.ProvidersModule;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.services.live.LiveHub;
 import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
@@ -46,6 +50,7 @@ public final class ProxyServer {
 
   private final Foundation foundation;
   private final LiveModule live;
+  private final ProvidersModule providers;
   private final ClientsModule clients;
   private final GuardrailsModule guardrails;
   private final List<Module> shared;
@@ -57,13 +62,14 @@ public final class ProxyServer {
   /** The reloadable part: its configuration, its own modules and the routes built over them. */
   record Generation(Foundation foundation, List<Module> modules, Router router) {}
 
-  private ProxyServer(Foundation foundation, LiveModule live, ClientsModule clients, GuardrailsModule guardrails,
-                      AgentModule agents) {
+  private ProxyServer(Foundation foundation, LiveModule live, ProvidersModule providers, ClientsModule clients,
+                      GuardrailsModule guardrails, AgentModule agents) {
     this.foundation = foundation;
     this.live = live;
+    this.providers = providers;
     this.clients = clients;
     this.guardrails = guardrails;
-    this.shared = List.of(live, clients, guardrails, agents);
+    this.shared = List.of(live, providers, clients, guardrails, agents);
     this.reload = new ConfigReload(this);
   }
 
@@ -78,8 +84,8 @@ public final class ProxyServer {
         .compose(database -> {
           Foundation f = Foundation.create(vertx, config, database, tokens);
           LiveModule live = LiveModule.create(f, metrics);
-          ProxyServer server = new ProxyServer(f, live, ClientsModule.create(f, live.events()),
-              GuardrailsModule.create(f, live.events()), AgentModule.create(f));
+          ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
+              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f));
           // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
               .compose(v -> {
@@ -113,10 +119,14 @@ public final class ProxyServer {
   /** The modules a reload rebuilds, and the pipeline and routes over them and the shared ones. */
   Generation generation(Foundation f) {
     ContextModule context = ContextModule.create(f, live.events());
+    providers.update(f.config());
     GovernanceModule governance = GovernanceModule.create(f, live.events());
     governance.onReloadConfig(reload::reload);
+    governance.onResetBreakers(() -> Future.succeededFuture(
+        new JsonObject().put("reset", providers.health().resetBreakers())));
     ChatPipeline chat = new ChatPipeline(new ModelResolver(f.config()), new WireAdapters(), f.upstream(), f.tokens(),
-        f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), guardrails.guardrails());
+        f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), guardrails.guardrails(),
+        providers.health());
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
     all.addAll(own);
@@ -147,6 +157,11 @@ public final class ProxyServer {
     foundation.vertx().setTimer(Math.max(1, graceMs), id -> old.modules().forEach(Module::close));
   }
 
+  /** Circuit breakers and recent latency of every provider (and {@code resetBreakers()} for recovery). */
+  public ProviderHealthRegistry providerHealth() {
+    return providers.health();
+  }
+
   public int port() {
     return verticle.actualPort();
   }
@@ -156,6 +171,7 @@ public final class ProxyServer {
   }
 
   /** Where features publish their events for the dashboard (and where it subscribes). */
+
   public LiveHub events() {
     return live.hub();
   }

@@ -156,11 +156,29 @@ public final class ConfigLoader {
       Map<String, String> headers = p.stringMap("headers");
       ScopeLimits rate = GovernanceSections.limits(p);
       if (rate.any()) limits.put("provider:" + name, rate);
+      Resilience resilience = resilience(p);
+      Compat compat = new Compat(optionalBool(p, "stream_options"), optionalBool(p, "max_completion_tokens"));
       p.finish();
       out.put(name, new ProviderConfig(name, type, baseUrl, key, keyEnv, keyless,
-          new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers));
+          new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers,
+          resilience, compat));
     }
     return out;
+  }
+
+  private static Resilience resilience(TomlSection p) {
+    Resilience d = Resilience.DEFAULTS;
+    int retries = (int) p.integer("max_retries", d.maxRetries(), 0, 10);
+    long baseMs = p.integer("retry_base_ms", d.retryBaseMs(), 1, 60_000);
+    long retryAfterMax = p.integer("retry_after_max_s", d.retryAfterMaxMs() / 1000, 0, 3600);
+    int failures = (int) p.integer("breaker_failures", d.breakerFailures(), 1, 1000);
+    long reset = p.integer("breaker_reset_s", d.breakerResetMs() / 1000, 1, 3600);
+    return new Resilience(retries, baseMs, retryAfterMax * 1000, failures, reset * 1000);
+  }
+
+  /** A boolean the config may leave unset, so that the code's own default for the provider applies. */
+  private static Boolean optionalBool(TomlSection p, String key) {
+    return p.has(key) ? p.bool(key, false) : null;
   }
 
   private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers,

@@ -61,7 +61,9 @@ class MetricsTest {
       String labels = "model=\"test/model\",provider=\"test\"";
       assertEquals(1.0, value(m, "kimi_requests_total{" + labels + ",status=\"200\"}"));
       assertEquals(1.0, value(m, "kimi_requests_total{" + labels + ",status=\"503\"}"));
-      assertEquals(1.0, value(m, "kimi_upstream_errors_total{provider=\"test\",status=\"503\"}"));
+      // Every attempt is a provider failure: the first call and its max_retries = 2 retries.
+      assertEquals(3.0, value(m, "kimi_upstream_errors_total{provider=\"test\",status=\"503\"}"));
+      assertEquals(0.0, value(m, "kimi_breaker_state{provider=\"test\"}"), "3 failures: below breaker_failures");
       // In: the answered prompt plus the failed request's estimate, as the ledger has them.
       JsonObject session = new JsonObject(proxy.get("/api/sessions").body()).getJsonArray("data").getJsonObject(0);
       long ledgerPrompt = session.getLong("prompt_tokens");

@@ -12,6 +12,7 @@ import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.Stubs;
 import io.kimiproxy.testing.TestProxy;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -129,13 +130,22 @@ class StreamingUsageTest {
     return TestProxy.chat(true).replace("\"stream\":true", "\"stream\":true" + options);
   }
 
-  /** The provider's stream as a client would read it had usage never been in it. */
+  /**
+   * The provider's stream as a client would read it had usage never been in it, and with
+   * {@code reasoning} also offered as {@code reasoning_content}, as the proxy does.
+   */
   private static StrictStreamChecker.Result providerStreamWithoutUsage(String fixture) {
     List<String> events = StrictStreamChecker.dataEvents(Fixtures.text(fixture)).stream().map(data -> {
       if (data.equals("[DONE]")) return data;
       JsonObject chunk = new JsonObject(data);
       chunk.remove("usage");
       chunk.remove("x_groq");
+      for (Object choice : chunk.getJsonArray("choices", new JsonArray())) {
+        JsonObject delta = ((JsonObject) choice).getJsonObject("delta", new JsonObject());
+        if (delta.getValue("reasoning") instanceof String r && delta.getValue("reasoning_content") == null) {
+          delta.put("reasoning_content", r);
+        }
+      }
       return chunk.encode();
     }).toList();
     return StrictStreamChecker.check(events, false);

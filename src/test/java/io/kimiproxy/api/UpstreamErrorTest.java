@@ -25,22 +25,29 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** How a provider's failures reach the client, before any byte of an answer was sent. */
+/**
+ * How a provider's failures reach the client, before any byte of an answer was sent, once retries
+ * are spent: here none are configured (retries, the breaker and fallbacks: api/resilience).
+ */
 class UpstreamErrorTest {
   @RegisterExtension
   static final SharedProxy PROXY = SharedProxy.with("""
       [providers.test]
       base_url = "{{UPSTREAM}}/v1"
       api_key = "${TEST_KEY}"
+      max_retries = 0
+      breaker_failures = 1000
 
       [providers.slow]
       base_url = "{{UPSTREAM}}/slow/v1"
       api_key = "${TEST_KEY}"
       first_byte_timeout_s = 1
+      max_retries = 0
 
       [providers.down]
       base_url = "http://127.0.0.1:%d/v1"
       api_key = "${TEST_KEY}"
+      max_retries = 0
       """.formatted(closedPort()));
 
   /** Real recorded error bodies, and a phrase of the provider's message the client must see. */

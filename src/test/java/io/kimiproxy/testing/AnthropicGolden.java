@@ -20,6 +20,9 @@ public final class AnthropicGolden {
       base_url = "{{UPSTREAM}}/v1"
       api_key = "${TEST_KEY}"
       timeout_s = 10
+      # Errors as they reach the client: no retries, and no breaker opening on the recorded 429/529s.
+      max_retries = 0
+      breaker_failures = 1000
 
       [models."claude"]
       provider = "anthropic"

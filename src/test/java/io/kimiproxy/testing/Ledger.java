@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads the usage ledger through the proxy's own API, as the dashboard does. */
 public final class Ledger {
@@ -29,5 +32,18 @@ public final class Ledger {
         .filter(row -> id.equals(row.getString("id")))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no ledger row for request " + id));
+  }
+
+  /**
+   * The rows of a session (requests and their earlier attempts), oldest first. A request's own row
+   * is recorded just after its answer is sent, so this waits for the session to appear.
+   */
+  public static List<JsonObject> rows(TestProxy proxy, String session) {
+    HttpResponse<String> response = Poll.until(Duration.ofSeconds(5), () -> proxy.get("/api/sessions/" + session),
+        r -> r.statusCode() != 404, "session " + session);
+    assertEquals(200, response.statusCode(), response.body());
+    List<JsonObject> rows = new ArrayList<>();
+    new JsonObject(response.body()).getJsonArray("requests").forEach(r -> rows.add(0, (JsonObject) r));
+    return rows;
   }
 }

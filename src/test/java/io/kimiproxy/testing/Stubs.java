@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -35,5 +37,30 @@ public final class Stubs {
   public static List<JsonObject> received(WireMockServer upstream) {
     return upstream.findAll(postRequestedFor(urlEqualTo(CHAT_PATH))).stream()
         .map(r -> new JsonObject(r.getBodyAsString())).toList();
+  }
+
+  /** A plain successful chat completion. */
+  public static ResponseDefinitionBuilder ok() {
+    return json(200, "openai/chat-nonstream-parallel-tool-calls.json");
+  }
+
+  /**
+   * Answers successive POSTs to {@code path} with the responses in order; the last one repeats.
+   * Built on a WireMock scenario per path, so that each provider keeps its own sequence.
+   */
+  public static void sequence(WireMockServer server, String path, ResponseDefinitionBuilder... responses) {
+    String scenario = "sequence " + path;
+    for (int i = 0; i < responses.length; i++) {
+      ScenarioMappingBuilder stub = post(urlEqualTo(path)).inScenario(scenario)
+          .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "step " + i)
+          .willReturn(responses[i]);
+      if (i + 1 < responses.length) stub = stub.willSetStateTo("step " + (i + 1));
+      server.stubFor(stub);
+    }
+  }
+
+  /** How many POSTs reached {@code path}. */
+  public static int calls(WireMockServer server, String path) {
+    return server.findAll(postRequestedFor(urlEqualTo(path))).size();
   }
 }

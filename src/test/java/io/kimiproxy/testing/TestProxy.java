@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -151,6 +152,19 @@ public final class TestProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A fresh session id, so that a test finds exactly its own ledger rows. */
+  public static String newSession() {
+    return "s-" + UUID.randomUUID();
+  }
+
+  /** A chat request to the proxy, in a session of the test's choosing (to find its ledger rows). */
+  public HttpResponse<String> chat(String model, boolean stream, String session) {
+    String body = "{\"model\":\"" + model + "\",\"stream\":" + stream
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    return send(request("/v1/chat/completions").header("Content-Type", "application/json")
+        .header("X-Session-Id", session).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   /** A minimal chat body for "test/model". */

@@ -10,6 +10,7 @@ import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 
 /** What the pipeline learns about one chat request as it goes; read once at the end to record it. */
@@ -32,6 +33,9 @@ final class ChatExchange {
   /** The compaction in the request as sent (record null when none), and the prompt before it. */
   Compactor.Applied compaction;
   long tokensBeforeCompaction;
+  /** The model's route, then its fallbacks' (see {@link AttemptRunner}). */
+  List<Route> routes;
+  /** The route of the current (at the end: the last) attempt. */
   Route route;
   PromptCount promptCount;
   Usage usage;
@@ -42,6 +46,10 @@ final class ChatExchange {
   /** The stream had begun when it failed: the client got a 200 and then an error event. */
   boolean streamBroken;
   ClientMonitor.Visit visit;
+  /** Attempts made so far, 1 for the first. */
+  int attempt;
+  long attemptStartNanos;
+  long attemptStartMs;
 
   ChatExchange(RoutingContext ctx, String client) {
     this.ctx = ctx;
@@ -61,6 +69,22 @@ final class ChatExchange {
 
   long elapsedMs() {
     return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  void startAttempt(Route attemptRoute) {
+    route = attemptRoute;
+    attempt++;
+    attemptStartNanos = System.nanoTime();
+    attemptStartMs = System.currentTimeMillis();
+  }
+
+  long attemptElapsedMs() {
+    return (System.nanoTime() - attemptStartNanos) / 1_000_000;
+  }
+
+  /** Bytes of the answer reached the client: from here on, nothing can be tried again. */
+  boolean committed() {
+    return ctx.response().headWritten();
   }
 
   void failed(ProxyError failure) {

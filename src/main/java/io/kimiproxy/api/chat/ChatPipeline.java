@@ -4,6 +4,7 @@ import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.guard.ToolCallInspector;
 import io.kimiproxy.core.guard.ToolCallContext;
 import io.kimiproxy.core.guard.ToolCallInspection;
 import io.kimiproxy.core.guard.ToolCallInspector;
@@ -15,38 +16,25 @@ import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.features.session.SessionIdentifier;
-import io.kimiproxy.proxy.guard.AnswerGate;
-import io.kimiproxy.proxy.guard.ToolCallGate;
-import io.kimiproxy.proxy.routing.ModelResolver;
-import io.kimiproxy.proxy.stream.RelayOutcome;
-import io.kimiproxy.proxy.stream.StreamRelay;
-import io.kimiproxy.proxy.upstream.UpstreamClient;
-import io.kimiproxy.proxy.upstream.UpstreamExchange;
-import io.kimiproxy.proxy.wire.NonStreamReply;
-import io.kimiproxy.proxy.wire.StreamDecoder;
-import io.kimiproxy.proxy.wire.WireAdapter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.Supplier;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, measure, the context steps (see {@link ContextSteps}), route, transform, relay, record. Every step is a future; any failure skips to
- * the error reply, and every request, answered or not, is recorded.
+ * parse, the context steps (see {@link ContextSteps}), route, relay (with retries and fallbacks, see
+ * {@link AttemptRunner}), record. Every step is a future; any failure skips to the error reply, and
+ * every request, answered or not, is recorded.
  */
 public final class ChatPipeline {
   private final ModelResolver resolver;
-  private final WireAdapters adapters;
-  private final UpstreamClient upstream;
-  private final TokenCounter tokens;
   private final UsageRecorder recorder;
+  private final AttemptRunner attempts;
   private final SecretScrubber scrubber;
   private final ContextSteps context;
   private final ClientMonitor clients;
@@ -54,12 +42,12 @@ public final class ChatPipeline {
 
   public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                       TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ContextSteps context, ClientMonitor clients, ToolCallInspector toolCalls) {
+                      ContextSteps context, ClientMonitor clients, ToolCallInspector toolCalls,
+                      ProviderHealthRegistry health) {
     this.resolver = resolver;
-    this.adapters = adapters;
-    this.upstream = upstream;
-    this.tokens = tokens;
     this.recorder = new UsageRecorder(ledger, events, scrubber, clients);
+    this.attempts = new AttemptRunner(new UpstreamAttempt(adapters, upstream, tokens, scrubber, toolCalls), health,
+        recorder, events);
     this.scrubber = scrubber;
     this.context = context;
     this.clients = clients;
@@ -81,7 +69,7 @@ public final class ChatPipeline {
         .compose(context::fit)
         .compose(context::map)
         .compose(this::route)
-        .compose(this::relay)
+        .compose(attempts::run)
         .recover(failure -> reject(x, failure))
         .onComplete(done -> recorder.record(x));
   }
@@ -97,75 +85,14 @@ public final class ChatPipeline {
     return Future.succeededFuture(x);
   }
 
+  /** The model the context steps settled on, then its fallbacks; the first must have a key. */
   private Future<ChatExchange> route(ChatExchange x) {
-    x.route = resolver.resolve(x.request.model());
+    x.routes = resolver.routes(x.request.model(), x.promptCount.total());
+    x.route = x.routes.get(0);
     if (!x.route.provider().configured()) {
       throw ProxyError.of(401, "authentication_error", "provider_not_configured", x.route.provider().missingKeyMessage());
     }
     return Future.succeededFuture(x);
-  }
-
-  private Future<Void> relay(ChatExchange x) {
-    WireAdapter adapter = adapters.forType(x.route.provider().type());
-    HttpServerResponse response = x.ctx.response();
-    return upstream.send(x.route.provider(), adapter.toUpstream(x.request, x.route))
-        .compose(exchange -> {
-          response.closeHandler(v -> exchange.cancel());
-          if (exchange.status() / 100 != 2) {
-            return exchange.body().compose(body -> Future.failedFuture(
-                adapter.toError(exchange.status(), body, exchange.header("Retry-After"), x.route)));
-          }
-          return x.request.stream() ? relayStream(x, adapter, exchange) : relayWhole(x, adapter, exchange);
-        });
-  }
-
-  private Future<Void> relayWhole(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
-    x.ttfbMs = x.elapsedMs();
-    return exchange.body().map(body -> {
-      NonStreamReply reply = adapter.fromUpstream(body, x.route);
-      settleUsage(x, reply.usage(), () -> completionText(reply.json()));
-      Buffer answer = AnswerGate.filter(reply, inspection(x));
-      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(answer);
-      return null;
-    });
-  }
-
-  private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, UpstreamExchange exchange) {
-    StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, x.route), inspection(x));
-    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(), x.startNanos, scrubber)
-        .map(outcome -> {
-          x.ttfbMs = outcome.ttfbMs();
-          settleUsage(x, outcome.usage(), outcome::completionText);
-          settleEnding(x, outcome);
-          return null;
-        });
-  }
-
-  /** The guardrails' inspection of this answer's tool calls, or null when they are off. */
-  private ToolCallInspection inspection(ChatExchange x) {
-    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, x.route.alias(), x.request.stream()));
-  }
-
-  /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */
-  private void settleUsage(ChatExchange x, JsonObject reported, Supplier<String> completion) {
-    if (reported != null) {
-      x.usage = Usage.fromOpenAi(reported);
-      x.usageEstimated = false;
-    } else {
-      long completionTokens = tokens.countText(x.route.upstreamModel(), completion.get());
-      x.usage = new Usage(x.promptCount.total(), completionTokens, 0, 0);
-      x.usageEstimated = true;
-    }
-  }
-
-  private void settleEnding(ChatExchange x, RelayOutcome outcome) {
-    if (outcome.clientClosed()) {
-      x.status = 499;
-      x.error = ProxyError.of(499, "client_closed", "client_closed", "The client closed the connection before the end of the stream.");
-    } else if (outcome.error() != null) {
-      x.failed(scrubbed(outcome.error()));
-      x.streamBroken = true;
-    }
   }
 
   private Future<Void> reject(ChatExchange x, Throwable failure) {
@@ -175,7 +102,7 @@ public final class ChatPipeline {
       x.usage = new Usage(x.promptCount.total(), 0, 0, 0);
       x.usageEstimated = true;
     }
-    ErrorReplies.send(x.ctx.response(), error);
+    if (!x.ctx.response().closed()) ErrorReplies.send(x.ctx.response(), error);
     return Future.succeededFuture();
   }
 
@@ -184,19 +111,5 @@ public final class ChatPipeline {
     String message = error.getMessage();
     String clean = scrubber.scrub(message);
     return clean.equals(message) ? error : error.withMessage(clean);
-  }
-
-  private static String completionText(JsonObject answer) {
-    StringBuilder text = new StringBuilder();
-    if (answer.getValue("choices") instanceof JsonArray choices) {
-      for (Object c : choices) {
-        if (c instanceof JsonObject choice && choice.getValue("message") instanceof JsonObject message) {
-          if (message.getValue("content") instanceof String s) text.append(s);
-          if (message.getValue("reasoning_content") instanceof String s) text.append(s);
-          if (message.getValue("tool_calls") instanceof JsonArray calls) text.append(calls.encode());
-        }
-      }
-    }
-    return text.toString();
   }
 }

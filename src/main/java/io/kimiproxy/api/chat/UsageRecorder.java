@@ -1,5 +1,6 @@
 package io.kimiproxy.api.chat;
 
+import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
@@ -9,7 +10,10 @@ import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.services.clients.ClientMonitor;
 import io.vertx.core.json.JsonObject;
 
-/** Turns a finished exchange into its ledger row, its live events and its client's counts. */
+/**
+ * Turns a finished exchange into its ledger row, its live events and its client's counts; and each
+ * of its earlier failed attempts into a row of its own.
+ */
 final class UsageRecorder {
   private static final int MAX_ERROR_MESSAGE = 300;
 
@@ -25,24 +29,40 @@ final class UsageRecorder {
     this.clients = clients;
   }
 
+  /** The request's own row (the one the client saw), recorded last, and its live events. */
   void record(ChatExchange x) {
     Usage usage = x.usage == null ? Usage.ZERO : x.usage;
     double cost = x.route == null ? 0.0
         : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
-    String message = x.error == null ? null : scrubber.scrub(cut(x.error.getMessage()));
-    RequestRecord row = new RequestRecord(x.id, null, 1, x.kind, x.startMs, x.sessionId, x.client,
-        x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
-        x.route != null ? x.route.provider().name() : null,
-        x.route != null ? x.route.upstreamModel() : null,
-        x.request != null && x.request.stream(), x.status,
-        x.error == null ? null : x.error.type(), x.error == null ? null : x.error.code(), message,
-        usage, x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs,
-        x.route != null ? x.route.model().maxContext() : 0);
+    RequestRecord row = row(x, x.id, null, Math.max(1, x.attempt), x.startMs, x.status, x.error, usage,
+        x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs);
     ledger.record(row);
     events.publish(EventNames.REQUEST, row.toJson());
     if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
     if (x.streamBroken) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
     clients.left(x.visit, row);
+  }
+
+  /**
+   * An attempt that failed and was followed by another (a retry or a fallback): its own row, linked
+   * to the request by parent id. Nothing reached the client from it, so it carries no usage or cost.
+   */
+  void recordAttempt(ChatExchange x, ProxyError error) {
+    ledger.record(row(x, x.id + "." + x.attempt, x.id, x.attempt, x.attemptStartMs, error.status(), error,
+        Usage.ZERO, false, 0.0, x.attemptElapsedMs(), null));
+  }
+
+  private RequestRecord row(ChatExchange x, String id, String parentId, int attempt, long startMs, int status,
+                            ProxyError error, Usage usage, boolean estimated, double cost, long latencyMs, Long ttfbMs) {
+    String message = error == null ? null : scrubber.scrub(cut(error.getMessage()));
+    return new RequestRecord(id, parentId, attempt, x.kind, startMs, x.sessionId, x.client,
+        x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
+        x.route != null ? x.route.provider().name() : null,
+        x.route != null ? x.route.upstreamModel() : null,
+        x.request != null && x.request.stream(), status,
+        error == null ? null : error.type(), error == null ? null : error.code(), message,
+        usage, estimated, cost, latencyMs, ttfbMs,
+        x.route != null ? x.route.model().maxContext() : 0);
   }
 
   /**

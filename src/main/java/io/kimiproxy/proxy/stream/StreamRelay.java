@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /**
  * Moves one streamed answer from a provider to the client, event by event as it arrives.
@@ -24,7 +25,10 @@ import io.vertx.core.json.JsonObject;
  *   <li>A client that goes away cancels the provider's request.</li>
  *   <li>Usage: the proxy always asks for it; the client sees exactly one usage chunk, at the end,
  *       and only when it asked for one, whatever the provider's habit (on every chunk, on the
- *       finish chunk, in a chunk of its own).</li>
+ *       finish chunk, in a chunk of its own, or never: then the proxy's own estimate).</li>
+ *   <li>The client's response head waits for the first chunk: until then nothing has reached the
+ *       client, so a stream that fails early (reset, malformed or empty body, error event, silence)
+ *       ends the relay with the error and the response untouched, and the caller may try again.</li>
  *   <li>A failure after the stream began ends it with an SSE error event and {@code [DONE]}.</li>
  * </ul>
  */
@@ -36,6 +40,7 @@ public final class StreamRelay implements ChunkSink {
   private final UpstreamExchange exchange;
   private final StreamDecoder decoder;
   private final boolean clientWantsUsage;
+  private final Function<String, JsonObject> estimatedUsage;
   private final long requestStartNanos;
   private final SecretScrubber scrubber;
   private final Promise<RelayOutcome> outcome = Promise.promise();
@@ -47,29 +52,32 @@ public final class StreamRelay implements ChunkSink {
   private boolean ended;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                      boolean clientWantsUsage, long requestStartNanos, SecretScrubber scrubber) {
+                      boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage, long requestStartNanos,
+                      SecretScrubber scrubber) {
     this.client = client;
     this.exchange = exchange;
     this.decoder = decoder;
     this.clientWantsUsage = clientWantsUsage;
+    this.estimatedUsage = estimatedUsage;
     this.requestStartNanos = requestStartNanos;
     this.scrubber = scrubber;
   }
 
-  /** Starts relaying; the future completes when the stream has ended, however it ended. */
+  /**
+   * Starts relaying; the future completes when the stream has ended, however it ended.
+   *
+   * @param estimatedUsage the usage to report, from what the model wrote, when the provider reports none
+   */
   public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                                           boolean clientWantsUsage, long requestStartNanos,
-                                           SecretScrubber scrubber) {
-    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, requestStartNanos, scrubber);
+                                           boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage,
+                                           long requestStartNanos, SecretScrubber scrubber) {
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, estimatedUsage,
+        requestStartNanos, scrubber);
     relay.start();
     return relay.outcome.future();
   }
 
   private void start() {
-    client.setStatusCode(200).setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
     client.closeHandler(v -> {
       if (!ended) {
         ended = true;
@@ -93,8 +101,6 @@ public final class StreamRelay implements ChunkSink {
       if (!ended) decoder.onEnd(this);
       if (!ended) done();
     });
-    // Send the head now: the client knows the stream is on even before the first token.
-    client.writeHead();
     upstream.resume();
   }
 
@@ -127,8 +133,12 @@ public final class StreamRelay implements ChunkSink {
   @Override
   public void done() {
     if (ended) return;
-    if (clientWantsUsage && usage != null) {
-      write(Buffer.buffer("data: " + usageChunk().encode() + "\n\n"));
+    if (lastChunk == null) {
+      fail(ProxyError.badUpstreamResponse(exchange.provider(), "the stream ended without an answer"));
+      return;
+    }
+    if (clientWantsUsage) {
+      write(Buffer.buffer("data: " + usageChunk(usage != null ? usage : estimatedUsage.apply(text.toString())).encode() + "\n\n"));
     }
     ended = true;
     exchange.finish();
@@ -147,17 +157,25 @@ public final class StreamRelay implements ChunkSink {
     exchange.cancel();
     // A provider may echo its key in an in-stream error; this event is the last hop before the client.
     ProxyError error = failure.withMessage(scrubber.scrub(failure.getMessage()));
-    client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
-    client.end(DONE);
+    if (ttfbMs != null) {
+      client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
+      client.end(DONE);
+    }
     complete(error, false);
   }
 
   private void write(Buffer event) {
-    if (ttfbMs == null) ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+    if (ttfbMs == null) {
+      ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+      client.setStatusCode(200).setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+    }
     client.write(event);
   }
 
-  private JsonObject usageChunk() {
+  private JsonObject usageChunk(JsonObject reported) {
     JsonObject last = lastChunk == null ? new JsonObject() : lastChunk;
     JsonObject chunk = new JsonObject()
         .put("id", last.getValue("id"))
@@ -165,7 +183,7 @@ public final class StreamRelay implements ChunkSink {
         .put("created", last.getValue("created", System.currentTimeMillis() / 1000))
         .put("model", last.getValue("model"));
     if (last.containsKey("system_fingerprint")) chunk.put("system_fingerprint", last.getValue("system_fingerprint"));
-    return chunk.put("choices", new JsonArray()).put("usage", usage);
+    return chunk.put("choices", new JsonArray()).put("usage", reported);
   }
 
   /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */
@@ -174,8 +192,8 @@ public final class StreamRelay implements ChunkSink {
     for (Object c : choices) {
       if (!(c instanceof JsonObject choice) || !(choice.getValue("delta") instanceof JsonObject delta)) continue;
       append(delta.getValue("content"));
-      append(delta.getValue("reasoning_content"));
-      append(delta.getValue("reasoning"));
+      // Adapters copy "reasoning" into "reasoning_content": count the text once.
+      append(delta.getValue("reasoning_content") != null ? delta.getValue("reasoning_content") : delta.getValue("reasoning"));
       if (delta.getValue("tool_calls") instanceof JsonArray calls) {
         for (Object call : calls) {
           if (call instanceof JsonObject tc && tc.getValue("function") instanceof JsonObject fn) {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,21 +92,32 @@ public final class UpstreamClient {
 
   private HttpClientAgent client(ProviderConfig provider) {
     // Keyed by address too: after a configuration reload a provider may live somewhere else.
-    return clients.computeIfAbsent(provider.name() + "|" + provider.baseUrl(), key -> {
-      String name = provider.name();
-      boolean ssl = "https".equals(provider.baseUrl().getScheme());
-      HttpClientOptions options = new HttpClientOptions()
-          .setKeepAlive(true)
-          .setKeepAliveTimeout(60)
-          .setConnectTimeout((int) provider.timeouts().connectMs())
-          .setDecompressionSupported(true)
-          .setTcpNoDelay(true)
-          .setName("upstream-" + name);
-      if (ssl) {
-        options.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2);
-      }
-      PoolOptions pool = new PoolOptions().setHttp1MaxSize(provider.maxConnections()).setHttp2MaxSize(4);
-      return vertx.createHttpClient(options, pool);
-    });
+    return clients.computeIfAbsent(provider.name() + "|" + provider.baseUrl(),
+        key -> vertx.createHttpClient(options(provider), pool(provider)));
+  }
+
+  /**
+   * Keep-alive connections; over TLS, HTTP/2 offered first through ALPN with HTTP/1.1 as the
+   * fallback for servers without it. Plain http (Ollama, vLLM, llama.cpp on localhost) stays
+   * HTTP/1.1: no cleartext upgrade dance with servers that rarely speak h2c.
+   */
+  static HttpClientOptions options(ProviderConfig provider) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(60)
+        .setConnectTimeout((int) provider.timeouts().connectMs())
+        .setDecompressionSupported(true)
+        .setTcpNoDelay(true)
+        .setName("upstream-" + provider.name());
+    if ("https".equals(provider.baseUrl().getScheme())) {
+      options.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    }
+    return options;
+  }
+
+  /** Up to max_connections HTTP/1.1 connections; a few HTTP/2 connections, each multiplexing many calls. */
+  static PoolOptions pool(ProviderConfig provider) {
+    return new PoolOptions().setHttp1MaxSize(provider.maxConnections()).setHttp2MaxSize(4);
   }
 }

@@ -11,12 +11,14 @@ import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 
 /**
  * The OpenAI Chat Completions wire format, spoken natively by most providers: the client's body
- * goes out with only the model id (and the usage request for streams) changed.
+ * goes out with only the model id, the usage request for streams and what the provider's
+ * {@link OpenAiQuirks} rule out changed; answers come back with tool calls and reasoning repaired.
  */
 public final class OpenAiAdapter implements WireAdapter {
 
@@ -25,10 +27,17 @@ public final class OpenAiAdapter implements WireAdapter {
     // A shallow copy: top-level keys change, the (possibly huge) messages are shared, not copied.
     JsonObject body = new JsonObject(new LinkedHashMap<>(request.body().getMap()));
     body.put("model", route.upstreamModel());
-    if (request.stream()) {
+    OpenAiQuirks quirks = OpenAiQuirks.of(route.provider());
+    if (!quirks.streamOptions()) {
+      body.remove("stream_options");
+    } else if (request.stream()) {
       JsonObject options = request.body().getValue("stream_options") instanceof JsonObject o
           ? o.copy() : new JsonObject();
       body.put("stream_options", options.put("include_usage", true));
+    }
+    if (!quirks.maxCompletionTokens() && body.getValue("max_completion_tokens") != null) {
+      Object limit = body.remove("max_completion_tokens");
+      body.getMap().putIfAbsent("max_tokens", limit);
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
@@ -59,7 +68,17 @@ public final class OpenAiAdapter implements WireAdapter {
     } catch (RuntimeException e) {
       throw ProxyError.badUpstreamResponse(route.provider().name(), "the answer is not a JSON object");
     }
-    return new NonStreamReply(trimmed, OpenAiChunks.usageOf(json), json);
+    boolean changed = false;
+    if (json.getValue("choices") instanceof JsonArray choices) {
+      ToolCallRepair toolCalls = new ToolCallRepair();
+      for (Object c : choices) {
+        if (c instanceof JsonObject choice && choice.getValue("message") instanceof JsonObject message) {
+          changed |= OpenAiChunks.mirrorReasoning(message);
+          changed |= toolCalls.repairMessage(message);
+        }
+      }
+    }
+    return new NonStreamReply(changed ? json.toBuffer() : trimmed, OpenAiChunks.usageOf(json), json);
   }
 
   @Override
