@@ -1,6 +1,7 @@
 package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
+import io.kimiproxy.api.chat.ChatServices;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.api.routes.GuardrailRoutes;
@@ -124,9 +125,9 @@ public final class ProxyServer {
     governance.onReloadConfig(reload::reload);
     governance.onResetBreakers(() -> Future.succeededFuture(
         new JsonObject().put("reset", providers.health().resetBreakers())));
-    ChatPipeline chat = new ChatPipeline(new ModelResolver(f.config()), new WireAdapters(), f.upstream(), f.tokens(),
-        f.ledger(), live.events(), f.scrubber(), context.steps(), clients.monitor(), guardrails.guardrails(),
-        providers.health());
+    ChatPipeline chat = new ChatPipeline(new ChatServices(new ModelResolver(f.config()), new WireAdapters(),
+        f.upstream(), providers.health(), f.tokens(), context.steps(), governance.limiter(), governance.quotas(),
+        governance.cache(), f.ledger(), live.events(), clients.monitor(), f.scrubber(), guardrails.guardrails()));
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
     all.addAll(own);

@@ -24,12 +24,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class AttemptRunner {
   private final UpstreamAttempt attempt;
+  private final SpendingGate gate;
   private final ProviderHealthRegistry health;
   private final UsageRecorder recorder;
   private final EventSink events;
 
-  AttemptRunner(UpstreamAttempt attempt, ProviderHealthRegistry health, UsageRecorder recorder, EventSink events) {
+  AttemptRunner(UpstreamAttempt attempt, SpendingGate gate, ProviderHealthRegistry health, UsageRecorder recorder,
+                EventSink events) {
     this.attempt = attempt;
+    this.gate = gate;
     this.health = health;
     this.recorder = recorder;
     this.events = events;
@@ -56,7 +59,10 @@ final class AttemptRunner {
   private Future<Void> withRetries(ChatExchange x, Route route, int retry) {
     x.startAttempt(route);
     ProviderHealth provider = health.of(route.provider().name());
-    return provider.<Void>call(() -> attempt.run(x, route, provider)).recover(failure -> {
+    return gate.admit(x, route)
+        .compose(permit -> provider.<Void>call(() -> attempt.run(x, route, provider))
+            .andThen(done -> permit.settle(done.succeeded() && x.usage != null ? x.usage.totalTokens() : 0)))
+        .recover(failure -> {
       long delay = failure instanceof ProxyError error ? retryDelay(x, route, error, retry) : Backoff.GIVE_UP;
       if (delay == Backoff.GIVE_UP) return Future.failedFuture(failure);
       recorder.recordAttempt(x, (ProxyError) failure);

@@ -5,6 +5,8 @@ import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.features.cache.CachedAnswer;
+import io.kimiproxy.proxy.stream.ChunkRecorder;
 import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.services.clients.ClientMonitor;
@@ -46,6 +48,16 @@ final class ChatExchange {
   /** The stream had begun when it failed: the client got a 200 and then an error event. */
   boolean streamBroken;
   ClientMonitor.Visit visit;
+  /** Which of server.api_keys the client used ("key-2"), or null. */
+  String clientKey;
+  /** The response cache: the request's key when it may use the cache, and what the cache held. */
+  String cacheKey;
+  CachedAnswer cached;
+  boolean cacheHit;
+  double savedUsd;
+  /** What the client was sent, kept for the cache: the whole answer's body, or a stream's chunks. */
+  String answerBody;
+  ChunkRecorder recorder;
   /** Attempts made so far, 1 for the first. */
   int attempt;
   long attemptStartNanos;

@@ -34,24 +34,22 @@ import io.vertx.ext.web.RoutingContext;
 public final class ChatPipeline {
   private final ModelResolver resolver;
   private final UsageRecorder recorder;
+  private final CacheStep cache;
   private final AttemptRunner attempts;
   private final SecretScrubber scrubber;
   private final ContextSteps context;
   private final ClientMonitor clients;
-  private final ToolCallInspector toolCalls;
 
-  public ChatPipeline(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
-                      TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber,
-                      ContextSteps context, ClientMonitor clients, ToolCallInspector toolCalls,
-                      ProviderHealthRegistry health) {
-    this.resolver = resolver;
-    this.recorder = new UsageRecorder(ledger, events, scrubber, clients);
-    this.attempts = new AttemptRunner(new UpstreamAttempt(adapters, upstream, tokens, scrubber, toolCalls), health,
-        recorder, events);
-    this.scrubber = scrubber;
-    this.context = context;
-    this.clients = clients;
-    this.toolCalls = toolCalls;
+  public ChatPipeline(ChatServices s) {
+    SpendingGate spending = new SpendingGate(s.limiter(), s.quotas());
+    this.resolver = s.resolver();
+    this.recorder = new UsageRecorder(s.ledger(), s.events(), s.scrubber(), s.clients(), spending);
+    this.cache = new CacheStep(s.cache());
+    this.attempts = new AttemptRunner(new UpstreamAttempt(s.adapters(), s.upstream(), s.tokens(), s.scrubber(),
+        s.toolCalls()), spending, s.health(), recorder, s.events());
+    this.scrubber = s.scrubber();
+    this.context = s.context();
+    this.clients = s.clients();
   }
 
   public void handle(RoutingContext ctx) {
@@ -59,7 +57,8 @@ public final class ChatPipeline {
     String client = ClientKind.detect(http.getHeader("User-Agent"), http.getHeader("X-Title"),
         http.getHeader("HTTP-Referer")).label();
     ChatExchange x = new ChatExchange(ctx, client);
-    x.visit = clients.arrived(client, ctx.get(RequestGuard.CLIENT_KEY));
+    x.clientKey = ctx.get(RequestGuard.CLIENT_KEY);
+    x.visit = clients.arrived(client, x.clientKey);
     ctx.response().putHeader("X-Request-Id", x.id);
     Future.succeededFuture(x)
         .compose(this::parse)
@@ -69,7 +68,8 @@ public final class ChatPipeline {
         .compose(context::fit)
         .compose(context::map)
         .compose(this::route)
-        .compose(attempts::run)
+        .compose(cache::lookup)
+        .compose(this::answer)
         .recover(failure -> reject(x, failure))
         .onComplete(done -> recorder.record(x));
   }
@@ -93,6 +93,11 @@ public final class ChatPipeline {
       throw ProxyError.of(401, "authentication_error", "provider_not_configured", x.route.provider().missingKeyMessage());
     }
     return Future.succeededFuture(x);
+  }
+
+  /** From the cache when it holds the answer; else from the providers, keeping a good answer for next time. */
+  private Future<Void> answer(ChatExchange x) {
+    return x.cached != null ? cache.replay(x) : attempts.run(x).onSuccess(answered -> cache.store(x));
   }
 
   private Future<Void> reject(ChatExchange x, Throwable failure) {

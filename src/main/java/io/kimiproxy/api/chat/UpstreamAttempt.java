@@ -12,6 +12,7 @@ import io.kimiproxy.proxy.guard.AnswerGate;
 import io.kimiproxy.proxy.guard.ToolCallGate;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.proxy.stream.ChunkRecorder;
 import io.kimiproxy.proxy.stream.StreamRelay;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
@@ -72,6 +73,7 @@ final class UpstreamAttempt {
       x.ttfbMs = ttfbMs;
       settleUsage(x, reply.usage(), () -> completionText(reply.json()));
       Buffer answer = AnswerGate.filter(reply, inspection(x, route));
+      if (x.cacheKey != null) x.answerBody = answer.toString();
       x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(answer);
       return null;
     });
@@ -79,6 +81,11 @@ final class UpstreamAttempt {
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, Route route, UpstreamExchange exchange) {
     StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, route), inspection(x, route));
+    if (x.cacheKey != null) {
+      // What the client sees (after the guardrails) is what a cache hit will replay.
+      x.recorder = ChunkRecorder.around(decoder);
+      decoder = x.recorder;
+    }
     return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(),
             text -> estimatedUsage(x, text).toOpenAi(), x.startNanos, scrubber)
         .compose(outcome -> {

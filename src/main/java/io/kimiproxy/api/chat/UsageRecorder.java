@@ -21,22 +21,27 @@ final class UsageRecorder {
   private final EventSink events;
   private final SecretScrubber scrubber;
   private final ClientMonitor clients;
+  private final SpendingGate spending;
 
-  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber, ClientMonitor clients) {
+  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber, ClientMonitor clients,
+                SpendingGate spending) {
     this.ledger = ledger;
     this.events = events;
     this.scrubber = scrubber;
     this.clients = clients;
+    this.spending = spending;
   }
 
   /** The request's own row (the one the client saw), recorded last, and its live events. */
   void record(ChatExchange x) {
     Usage usage = x.usage == null ? Usage.ZERO : x.usage;
-    double cost = x.route == null ? 0.0
+    // A cache hit called no provider: it costs nothing, and saves what the answer cost the first time.
+    double cost = x.route == null || x.cacheHit ? 0.0
         : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
     RequestRecord row = row(x, x.id, null, Math.max(1, x.attempt), x.startMs, x.status, x.error, usage,
         x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs);
     ledger.record(row);
+    spending.spent(row);
     events.publish(EventNames.REQUEST, row.toJson());
     if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
     if (x.streamBroken) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
@@ -48,8 +53,10 @@ final class UsageRecorder {
    * to the request by parent id. Nothing reached the client from it, so it carries no usage or cost.
    */
   void recordAttempt(ChatExchange x, ProxyError error) {
-    ledger.record(row(x, x.id + "." + x.attempt, x.id, x.attempt, x.attemptStartMs, error.status(), error,
-        Usage.ZERO, false, 0.0, x.attemptElapsedMs(), null));
+    RequestRecord row = row(x, x.id + "." + x.attempt, x.id, x.attempt, x.attemptStartMs, error.status(), error,
+        Usage.ZERO, false, 0.0, x.attemptElapsedMs(), null);
+    ledger.record(row);
+    spending.spent(row);
   }
 
   private RequestRecord row(ChatExchange x, String id, String parentId, int attempt, long startMs, int status,
@@ -62,7 +69,8 @@ final class UsageRecorder {
         x.request != null && x.request.stream(), status,
         error == null ? null : error.type(), error == null ? null : error.code(), message,
         usage, estimated, cost, latencyMs, ttfbMs,
-        x.route != null ? x.route.model().maxContext() : 0);
+        x.route != null ? x.route.model().maxContext() : 0, x.clientKey, x.cacheHit && parentId == null,
+        parentId == null ? x.savedUsd : 0.0);
   }
 
   /**

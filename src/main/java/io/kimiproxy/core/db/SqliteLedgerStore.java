@@ -23,10 +23,11 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   private static final String REQUEST_COLUMNS = "id, parent_id, attempt, kind, ts, session_id, client, model_alias, "
       + "provider, upstream_model, stream, status, error_type, error_code, error_message, prompt_tokens, "
-      + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context";
+      + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context, "
+      + "client_key, cache_hit, saved_usd";
 
   private static final String INSERT_REQUEST = "INSERT OR IGNORE INTO requests (" + REQUEST_COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   // The fill follows the latest request that measured a prompt; totals accumulate. A side call
   // made for the session (a summary: request_count 0) adds its tokens and cost but leaves the
@@ -224,7 +225,8 @@ public final class SqliteLedgerStore implements LedgerStore {
         .addValue(r.errorType()).addValue(r.errorCode()).addValue(r.errorMessage())
         .addValue(u.promptTokens()).addValue(u.completionTokens()).addValue(u.cachedTokens())
         .addValue(u.reasoningTokens()).addValue(r.tokensEstimated() ? 1 : 0).addValue(r.costUsd())
-        .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext());
+        .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext())
+        .addValue(r.clientKey()).addValue(r.cacheHit() ? 1 : 0).addValue(r.savedUsd());
   }
 
   private static Tuple sessionTuple(RequestRecord r) {
@@ -257,7 +259,8 @@ public final class SqliteLedgerStore implements LedgerStore {
         new Usage(num(row, "prompt_tokens"), num(row, "completion_tokens"), num(row, "cached_tokens"),
             num(row, "reasoning_tokens")),
         num(row, "tokens_estimated") != 0, dbl(row, "cost_usd"), num(row, "latency_ms"),
-        ttfb instanceof Number n ? n.longValue() : null, num(row, "max_context"));
+        ttfb instanceof Number n ? n.longValue() : null, num(row, "max_context"), row.getString("client_key"),
+        num(row, "cache_hit") != 0, dbl(row, "saved_usd"));
   }
 
   private static long num(Row row, String column) {

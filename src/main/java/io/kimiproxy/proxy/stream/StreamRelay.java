@@ -33,7 +33,7 @@ import java.util.function.Function;
  * </ul>
  */
 public final class StreamRelay implements ChunkSink {
-  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+  private static final Buffer DONE = Buffer.buffer(SseFrames.DONE);
   private static final int MAX_TEXT = 1 << 20;
 
   private final HttpServerResponse client;
@@ -138,7 +138,7 @@ public final class StreamRelay implements ChunkSink {
       return;
     }
     if (clientWantsUsage) {
-      write(Buffer.buffer("data: " + usageChunk(usage != null ? usage : estimatedUsage.apply(text.toString())).encode() + "\n\n"));
+      write(Buffer.buffer("data: " + SseFrames.usageChunk(lastChunk, usage != null ? usage : estimatedUsage.apply(text.toString())).encode() + "\n\n"));
     }
     ended = true;
     exchange.finish();
@@ -167,23 +167,9 @@ public final class StreamRelay implements ChunkSink {
   private void write(Buffer event) {
     if (ttfbMs == null) {
       ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
-      client.setStatusCode(200).setChunked(true)
-          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
+      SseFrames.head(client);
     }
     client.write(event);
-  }
-
-  private JsonObject usageChunk(JsonObject reported) {
-    JsonObject last = lastChunk == null ? new JsonObject() : lastChunk;
-    JsonObject chunk = new JsonObject()
-        .put("id", last.getValue("id"))
-        .put("object", "chat.completion.chunk")
-        .put("created", last.getValue("created", System.currentTimeMillis() / 1000))
-        .put("model", last.getValue("model"));
-    if (last.containsKey("system_fingerprint")) chunk.put("system_fingerprint", last.getValue("system_fingerprint"));
-    return chunk.put("choices", new JsonArray()).put("usage", reported);
   }
 
   /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */

@@ -1,0 +1,49 @@
+package io.kimiproxy.api.chat;
+
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.services.limits.RateLimiter;
+import io.kimiproxy.services.quota.QuotaTracker;
+import io.vertx.core.Future;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Stands before every call to a provider: a spent blocking budget refuses it (429
+ * insufficient_quota), then the rate limits of the provider, the model alias and the client key
+ * must all have room (the limiter waits up to max_wait_ms, else 429). A retry or a fallback is a
+ * new call and passes again. Every ledger row then counts against the budgets.
+ */
+final class SpendingGate {
+  private final RateLimiter limiter;
+  private final QuotaTracker quotas;
+
+  SpendingGate(RateLimiter limiter, QuotaTracker quotas) {
+    this.limiter = limiter;
+    this.quotas = quotas;
+  }
+
+  Future<RateLimiter.Permit> admit(ChatExchange x, Route route) {
+    Set<String> scopes = scopes(route.provider().name(), route.alias(), x.clientKey);
+    ProxyError refusal = quotas.check(scopes);
+    if (refusal != null) return Future.failedFuture(refusal);
+    long estimate = x.promptCount == null ? 0 : x.promptCount.total();
+    return limiter.acquire(List.copyOf(scopes), estimate);
+  }
+
+  /** The real cost of what a call used, once known: corrects the token estimate and feeds the budgets. */
+  void spent(RequestRecord row) {
+    if (row.cacheHit() || row.provider() == null) return;
+    quotas.record(scopes(row.provider(), row.modelAlias(), row.clientKey()), row.usage().totalTokens(), row.costUsd());
+  }
+
+  private static Set<String> scopes(String provider, String alias, String clientKey) {
+    Set<String> scopes = new LinkedHashSet<>();
+    scopes.add("provider:" + provider);
+    scopes.add("model:" + alias);
+    if (clientKey != null) scopes.add("client:" + clientKey);
+    return scopes;
+  }
+}
