@@ -60,7 +60,7 @@ class SessionIdentifierTest {
     ChatRequest withParts = ChatRequest.fromJson(new JsonObject().put("model", "a/model").put("messages", new JsonArray()
         .add(new JsonObject().put("role", "developer").put("content", "sys"))
         .add(new JsonObject().put("role", "user").put("content", parts))));
-    assertEquals(SessionIdentifier.identify(null, "cline", request("sys", "hi")),
+    assertEquals(SessionIdentifier.identify(null, "cline", request("sys", "h\ni")),
         SessionIdentifier.identify(null, "cline", withParts));
   }
 

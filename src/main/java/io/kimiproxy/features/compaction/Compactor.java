@@ -1,5 +1,6 @@
 package io.kimiproxy.features.compaction;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.config.CompactionConfig;
 import io.kimiproxy.core.compaction.CompactionRecord;
 import io.kimiproxy.core.compaction.CompactionState;
@@ -227,7 +228,7 @@ public final class Compactor {
   private static String transcript(List<JsonObject> messages) {
     StringBuilder out = new StringBuilder();
     for (JsonObject m : messages) {
-      String text = PartKinds.text(m.getValue("content"));
+      String text = MessageContent.text(m.getValue("content"));
       if (text.length() > TRANSCRIPT_MESSAGE_CHARS) text = text.substring(0, TRANSCRIPT_MESSAGE_CHARS) + " …";
       out.append(PartKinds.isToolResult(m) ? "TOOL RESULT" : m.getString("role", "").toUpperCase(java.util.Locale.ROOT))
           .append(": ").append(text);

@@ -1,5 +1,6 @@
 package io.kimiproxy.features.compaction;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.features.context.PartKinds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,7 @@ final class ExtractiveSummary {
 
   private static String line(JsonObject m) {
     String role = m.getString("role", "");
-    String text = firstLine(PartKinds.text(m.getValue("content")));
+    String text = firstLine(MessageContent.text(m.getValue("content")));
     StringBuilder out = new StringBuilder("- ");
     out.append(PartKinds.isToolResult(m) ? "tool result" : role).append(": ").append(text);
     if (m.getValue("tool_calls") instanceof JsonArray calls) {

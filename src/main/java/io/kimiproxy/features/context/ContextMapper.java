@@ -1,5 +1,6 @@
 package io.kimiproxy.features.context;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.config.ContextConfig;
 import io.kimiproxy.core.context.ContextMap;
 import io.kimiproxy.core.context.ContextPart;
@@ -62,7 +63,7 @@ public final class ContextMapper {
 
   /** The text, or for a message that only calls tools, the calls as name(arguments). */
   static String preview(JsonObject message) {
-    String text = PartKinds.text(message.getValue("content"));
+    String text = MessageContent.text(message.getValue("content"));
     if (text.isBlank() && message.getValue("tool_calls") instanceof JsonArray calls) {
       StringBuilder out = new StringBuilder();
       for (Object c : calls) {

@@ -1,6 +1,6 @@
 package io.kimiproxy.features.context;
 
-import io.vertx.core.json.JsonArray;
+import io.kimiproxy.core.model.MessageContent;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
@@ -34,7 +34,7 @@ public final class PartKinds {
       case "system", "developer" -> SYSTEM;
       case "tool", "function" -> TOOL_OUTPUT;
       case "assistant" -> ASSISTANT;
-      default -> userKind(text(message.getValue("content")));
+      default -> userKind(MessageContent.text(message.getValue("content")));
     };
   }
 
@@ -49,19 +49,5 @@ public final class PartKinds {
       return ATTACHMENT;
     }
     return USER_TEXT;
-  }
-
-  /** The text of a content value: a string, or the text parts of an array joined. */
-  public static String text(Object content) {
-    if (content instanceof String s) return s;
-    if (!(content instanceof JsonArray parts)) return "";
-    StringBuilder out = new StringBuilder();
-    for (Object part : parts) {
-      if (part instanceof JsonObject p && p.getValue("text") instanceof String t) {
-        if (out.length() > 0) out.append('\n');
-        out.append(t);
-      }
-    }
-    return out.toString();
   }
 }

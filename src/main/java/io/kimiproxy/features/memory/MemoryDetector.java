@@ -1,5 +1,6 @@
 package io.kimiproxy.features.memory;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.features.context.PartKinds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ public final class MemoryDetector {
         tokens += perMessage[i];
         continue;
       }
-      String text = PartKinds.text(message.getValue("content"));
+      String text = MessageContent.text(message.getValue("content"));
       if (text.indexOf("memory") < 0 && text.indexOf("MEMORY") < 0) continue;
       Matcher blocks = BLOCKS.matcher(text);
       long inline = 0;
@@ -68,6 +69,6 @@ public final class MemoryDetector {
     String role = message.getString("role", "");
     if (role.equals("tool")) return memoryCalls.contains(message.getString("tool_call_id", ""));
     if (role.equals("function")) return isMemoryTool(message.getString("name"));
-    return role.equals("user") && CLINE_MCP_MEMORY.matcher(PartKinds.text(message.getValue("content"))).find();
+    return role.equals("user") && CLINE_MCP_MEMORY.matcher(MessageContent.text(message.getValue("content"))).find();
   }
 }

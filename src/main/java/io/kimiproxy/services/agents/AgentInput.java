@@ -1,5 +1,6 @@
 package io.kimiproxy.services.agents;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.config.AgentConfig;
 import io.kimiproxy.core.error.ErrorType;
 import io.kimiproxy.core.error.ProxyError;
@@ -66,19 +67,7 @@ public record AgentInput(JsonArray messages, JsonObject params, String preview) 
 
   /** The text of the last message: what the agent is asked, in a conversation. */
   private static String lastText(JsonArray messages) {
-    return contentText(messages.getJsonObject(messages.size() - 1).getValue("content"));
-  }
-
-  /** A message's content as text: the string, or the text parts of an array joined. */
-  static String contentText(Object content) {
-    if (content instanceof String s) return s;
-    StringBuilder text = new StringBuilder();
-    if (content instanceof JsonArray parts) {
-      for (Object part : parts) {
-        if (part instanceof JsonObject p && p.getValue("text") instanceof String t) text.append(t);
-      }
-    }
-    return text.toString();
+    return MessageContent.text(messages.getJsonObject(messages.size() - 1).getValue("content"));
   }
 
   private static String preview(String text) {

@@ -1,5 +1,6 @@
 package io.kimiproxy.services.agents;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.core.agents.RunError;
 import io.kimiproxy.core.error.ErrorType;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +28,7 @@ record ProxyAnswer(int status, String requestId, JsonObject json) {
 
   /** The answer's text (text parts joined when the content is an array). */
   String text() {
-    return AgentInput.contentText(firstMessage().getValue("content"));
+    return MessageContent.text(firstMessage().getValue("content"));
   }
 
   /** The model stopped at max_tokens: the result is cut short. */

@@ -1,5 +1,6 @@
 package io.kimiproxy.services.clients;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.vertx.core.json.JsonArray;
@@ -33,7 +34,7 @@ final class TaskPreview {
     for (int i = messages.size() - 1; i >= 0; i--) {
       JsonObject message = messages.getJsonObject(i);
       if (!"user".equals(message.getString("role"))) continue;
-      String text = text(message.getValue("content"));
+      String text = MessageContent.text(message.getValue("content"));
       if (!text.isBlank()) return preview(text, scrubber);
     }
     return null;
@@ -54,20 +55,5 @@ final class TaskPreview {
       if (Character.isWhitespace(text.charAt(i))) return text.substring(0, i);
     }
     return text.substring(0, max);
-  }
-
-  private static String text(Object content) {
-    if (content instanceof String s) return s;
-    StringBuilder out = new StringBuilder();
-    if (content instanceof JsonArray parts) {
-      for (Object part : parts) {
-        if (part instanceof JsonObject p && p.getValue("text") instanceof String t) {
-          if (out.length() > 0) out.append(' ');
-          out.append(t);
-          if (out.length() > READ) break;
-        }
-      }
-    }
-    return out.toString();
   }
 }

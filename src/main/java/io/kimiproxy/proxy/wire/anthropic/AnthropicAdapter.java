@@ -9,6 +9,7 @@ import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -26,18 +27,12 @@ public final class AnthropicAdapter implements WireAdapter {
   @Override
   public UpstreamCall toUpstream(ChatRequest request, Route route) {
     JsonObject body = AnthropicRequestMapper.toMessagesRequest(request, route.upstreamModel());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", "application/json")
-        .add("Accept", request.stream() ? "text/event-stream" : "application/json");
-    authenticate(route.provider(), headers);
-    return new UpstreamCall(route.provider().basePath() + "/messages", headers, body.toBuffer(), request.stream());
+    return WireCalls.post(route.provider(), "/messages", body, request.stream(), AnthropicAdapter::authenticate);
   }
 
   @Override
   public ProbeCall modelsList(ProviderConfig provider) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    authenticate(provider, headers);
-    return new ProbeCall(provider.basePath() + "/models", headers);
+    return WireCalls.modelsList(provider, AnthropicAdapter::authenticate);
   }
 
   private static void authenticate(ProviderConfig provider, MultiMap headers) {

@@ -5,6 +5,7 @@ import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.wire.Chunk;
 import io.kimiproxy.proxy.wire.ChunkSink;
 import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -47,13 +48,8 @@ final class AnthropicStreamDecoder implements StreamDecoder {
   @Override
   public void onEvent(SseEvent event, ChunkSink sink) {
     if (event.data().isBlank()) return;
-    JsonObject json;
-    try {
-      json = new JsonObject(event.data());
-    } catch (RuntimeException e) {
-      sink.error(ProxyError.badUpstreamResponse(provider, "a stream event is not valid JSON"));
-      return;
-    }
+    JsonObject json = WireCalls.json(event, provider, sink);
+    if (json == null) return;
     String type = json.getValue("type") instanceof String t ? t : String.valueOf(event.event());
     switch (type) {
       case "message_start" -> messageStart(json, sink);

@@ -9,6 +9,7 @@ import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -39,21 +40,14 @@ public final class GeminiAdapter implements WireAdapter {
       throw ProxyError.invalidRequest("'" + model + "' is not a Gemini model name.", "model");
     }
     String resource = model.contains("/") ? model : "models/" + model;
-    String path = route.provider().basePath() + "/" + resource
-        + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", "application/json")
-        .add("Accept", request.stream() ? "text/event-stream" : "application/json");
-    authenticate(route.provider(), headers);
+    String endpoint = "/" + resource + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
     JsonObject body = GeminiRequestMapper.toGenerateContent(request.body(), CHECKS_SIGNATURES.matcher(model).matches());
-    return new UpstreamCall(path, headers, body.toBuffer(), request.stream());
+    return WireCalls.post(route.provider(), endpoint, body, request.stream(), GeminiAdapter::authenticate);
   }
 
   @Override
   public ProbeCall modelsList(ProviderConfig provider) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    authenticate(provider, headers);
-    return new ProbeCall(provider.basePath() + "/models", headers);
+    return WireCalls.modelsList(provider, GeminiAdapter::authenticate);
   }
 
   private static void authenticate(ProviderConfig provider, MultiMap headers) {

@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.gemini;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.core.error.ProxyError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -104,7 +105,8 @@ final class GeminiContents {
 
   /** Gemini wants an object: JSON results as they are, anything else wrapped as {"content": text}. */
   private static JsonObject response(JsonObject message) {
-    String text = text(message.getValue("content"));
+    Object content = message.getValue("content");
+    String text = content instanceof JsonObject object ? object.encode() : MessageContent.text(content);
     String trimmed = text.trim();
     if (trimmed.startsWith("{")) {
       try {
@@ -148,18 +150,5 @@ final class GeminiContents {
       }
     }
     return parts;
-  }
-
-  private static String text(Object content) {
-    if (content instanceof String s) return s;
-    if (content instanceof JsonArray items) {
-      StringBuilder out = new StringBuilder();
-      for (Object item : items) {
-        if (item instanceof JsonObject part && part.getValue("text") instanceof String s) out.append(s);
-      }
-      return out.toString();
-    }
-    if (content instanceof JsonObject object) return object.encode();
-    return content == null ? "" : String.valueOf(content);
   }
 }

@@ -1,10 +1,10 @@
 package io.kimiproxy.proxy.wire.gemini;
 
-import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.wire.Chunk;
 import io.kimiproxy.proxy.wire.ChunkSink;
 import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -40,13 +40,8 @@ final class GeminiStreamDecoder implements StreamDecoder {
   @Override
   public void onEvent(SseEvent event, ChunkSink sink) {
     if (event.data().isBlank()) return;
-    JsonObject json;
-    try {
-      json = new JsonObject(event.data());
-    } catch (RuntimeException e) {
-      sink.error(ProxyError.badUpstreamResponse(provider, "a stream event is not a JSON object"));
-      return;
-    }
+    JsonObject json = WireCalls.json(event, provider, sink);
+    if (json == null) return;
     if (json.containsKey("error")) {
       sink.error(GeminiErrors.inStream(json));
       return;

@@ -9,6 +9,7 @@ import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -39,18 +40,12 @@ public final class OpenAiAdapter implements WireAdapter {
       Object limit = body.remove("max_completion_tokens");
       body.getMap().putIfAbsent("max_tokens", limit);
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", "application/json")
-        .add("Accept", request.stream() ? "text/event-stream" : "application/json");
-    authenticate(route.provider(), headers);
-    return new UpstreamCall(route.provider().basePath() + "/chat/completions", headers, body.toBuffer(), request.stream());
+    return WireCalls.post(route.provider(), "/chat/completions", body, request.stream(), OpenAiAdapter::authenticate);
   }
 
   @Override
   public ProbeCall modelsList(ProviderConfig provider) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    authenticate(provider, headers);
-    return new ProbeCall(provider.basePath() + "/models", headers);
+    return WireCalls.modelsList(provider, OpenAiAdapter::authenticate);
   }
 
   private static void authenticate(ProviderConfig provider, MultiMap headers) {

@@ -1,11 +1,11 @@
 package io.kimiproxy.proxy.wire.openai;
 
-import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.wire.Chunk;
 import io.kimiproxy.proxy.wire.ChunkSink;
 import io.kimiproxy.proxy.wire.ErrorBodies;
 import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,13 +30,8 @@ final class OpenAiStreamDecoder implements StreamDecoder {
       return;
     }
     if (data.isBlank()) return;
-    JsonObject json;
-    try {
-      json = new JsonObject(data);
-    } catch (RuntimeException e) {
-      sink.error(ProxyError.badUpstreamResponse(provider, "a stream chunk is not valid JSON"));
-      return;
-    }
+    JsonObject json = WireCalls.json(event, provider, sink);
+    if (json == null) return;
     if (json.containsKey("error") && !json.containsKey("choices")) {
       sink.error(ErrorBodies.parse(500, Buffer.buffer(data), null));
       return;
