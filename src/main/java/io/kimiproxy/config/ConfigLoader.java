@@ -29,7 +29,7 @@ public final class ConfigLoader {
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
       "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
-      "cache");
+      "cache", "routing");
 
   private ConfigLoader() {}
 
@@ -66,7 +66,9 @@ public final class ConfigLoader {
     storage.finish();
     Map<String, ScopeLimits> limits = new LinkedHashMap<>();
     Map<String, ProviderConfig> providers = providers(root.section("providers"), limits);
-    Map<String, ModelConfig> models = models(root.section("models"), providers, limits);
+    Map<String, List<String>> smart = new LinkedHashMap<>();
+    Map<String, ModelConfig> models = models(root.section("models"), providers, limits, smart);
+    RoutingConfig routing = RoutingSection.parse(root.section("routing"), smart);
     ContextConfig context = context(root.section("context"));
     SanitizerConfig sanitizer = sanitizer(root.section("sanitizer"));
     CompactionConfig compaction = compaction(root.section("compaction"), models);
@@ -80,7 +82,8 @@ public final class ConfigLoader {
         retention);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance);
+        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
+        routing);
     checkListen(config);
     return config;
   }
@@ -182,10 +185,14 @@ public final class ConfigLoader {
   }
 
   private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers,
-                                                Map<String, ScopeLimits> limits) {
+                                                Map<String, ScopeLimits> limits, Map<String, List<String>> smart) {
     Map<String, ModelConfig> out = new LinkedHashMap<>();
     for (String alias : section.keys()) {
       TomlSection m = section.section(alias);
+      if (m.has("candidates")) {
+        smart.put(alias, RoutingSection.candidates(m));
+        continue;
+      }
       String provider = m.requiredString("provider");
       if (!providers.containsKey(provider)) {
         throw m.error("provider", "'" + provider + "' is not a configured provider (known: " + String.join(", ", providers.keySet()) + ")");
@@ -208,6 +215,7 @@ public final class ConfigLoader {
         }
       }
     }
+    RoutingSection.check(section, smart, out);
     return out;
   }
 
