@@ -17,6 +17,7 @@ import io.kimiproxy.api.wiring.GuardrailsModule;
 import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
 import io.kimiproxy.api.wiring.ProvidersModule;
+import io.kimiproxy.api.wiring.RoutingModule;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.ledger.LedgerWriter;
@@ -52,6 +53,7 @@ public final class ProxyServer {
   private final ProvidersModule providers;
   private final ClientsModule clients;
   private final GuardrailsModule guardrails;
+  private final RoutingModule routing;
   private final List<Module> shared;
   private final ConfigReload reload;
   private final AtomicReference<Generation> current = new AtomicReference<>();
@@ -62,13 +64,14 @@ public final class ProxyServer {
   record Generation(Foundation foundation, List<Module> modules, Router router) {}
 
   private ProxyServer(Foundation foundation, LiveModule live, ProvidersModule providers, ClientsModule clients,
-                      GuardrailsModule guardrails, AgentModule agents) {
+                      GuardrailsModule guardrails, AgentModule agents, RoutingModule routing) {
     this.foundation = foundation;
     this.live = live;
     this.providers = providers;
     this.clients = clients;
     this.guardrails = guardrails;
-    this.shared = List.of(live, providers, clients, guardrails, agents);
+    this.routing = routing;
+    this.shared = List.of(live, providers, clients, guardrails, agents, routing);
     this.reload = new ConfigReload(this);
   }
 
@@ -84,7 +87,8 @@ public final class ProxyServer {
           Foundation f = Foundation.create(vertx, config, database, tokens);
           LiveModule live = LiveModule.create(f, metrics);
           ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
-              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f));
+              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f),
+              RoutingModule.create(f, live.events()));
           // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
               .compose(v -> {
@@ -125,7 +129,8 @@ public final class ProxyServer {
         new JsonObject().put("reset", providers.health().resetBreakers())));
     ChatPipeline chat = new ChatPipeline(new ChatServices(new ModelResolver(f.config()), new WireAdapters(),
         f.upstream(), providers.health(), f.tokens(), context.steps(), governance.limiter(), governance.quotas(),
-        governance.cache(), f.ledger(), live.events(), clients.monitor(), f.scrubber(), guardrails.guardrails()));
+        governance.cache(), f.ledger(), live.events(), clients.monitor(), f.scrubber(), guardrails.guardrails(),
+        routing.step(f, providers.health(), context.steps())));
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
     all.addAll(own);

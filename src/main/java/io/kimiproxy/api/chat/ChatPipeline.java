@@ -27,7 +27,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The one path of a chat request, readable top to bottom in {@link #handle}:
- * parse, the context steps (see {@link ContextSteps}), route, relay (with retries and fallbacks, see
+ * parse, smart routing (see {@link SmartStep}), the context steps (see {@link ContextSteps}), route, relay (with retries and fallbacks, see
  * {@link AttemptRunner}), record. Every step is a future; any failure skips to the error reply, and
  * every request, answered or not, is recorded.
  */
@@ -39,6 +39,7 @@ public final class ChatPipeline {
   private final SecretScrubber scrubber;
   private final ContextSteps context;
   private final ClientMonitor clients;
+  private final SmartStep smart;
 
   public ChatPipeline(ChatServices s) {
     SpendingGate spending = new SpendingGate(s.limiter(), s.quotas());
@@ -50,6 +51,7 @@ public final class ChatPipeline {
     this.scrubber = s.scrubber();
     this.context = s.context();
     this.clients = s.clients();
+    this.smart = s.smart();
   }
 
   public void handle(RoutingContext ctx) {
@@ -63,6 +65,7 @@ public final class ChatPipeline {
     Future.succeededFuture(x)
         .compose(this::parse)
         .compose(context::measure)
+        .compose(smart::choose)
         .compose(context::sanitize)
         .compose(context::compact)
         .compose(context::fit)

@@ -17,10 +17,10 @@ import io.kimiproxy.services.quota.QuotaTracker;
 /**
  * Everything the chat pipeline works with, named: routing and the providers' wire formats and
  * health; the context steps; the governance of spending (limits, budgets, cache); the ledger,
- * events and client monitor it reports to; the tool-call guardrails.
+ * events and client monitor it reports to; the tool-call guardrails; smart routing.
  */
 public record ChatServices(ModelResolver resolver, WireAdapters adapters, UpstreamClient upstream,
                            ProviderHealthRegistry health, TokenCounter tokens, ContextSteps context,
                            RateLimiter limiter, QuotaTracker quotas, ResponseCache cache,
                            LedgerWriter ledger, EventSink events, ClientMonitor clients, SecretScrubber scrubber,
-                           ToolCallInspector toolCalls) {}
+                           ToolCallInspector toolCalls, SmartStep smart) {}

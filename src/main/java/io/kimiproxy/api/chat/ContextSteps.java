@@ -204,7 +204,7 @@ public final class ContextSteps {
     });
   }
 
-  private static Long clientMaxTokens(ChatExchange x) {
+  static Long clientMaxTokens(ChatExchange x) {
     Object value = x.request.body().getValue("max_completion_tokens");
     if (!(value instanceof Number)) value = x.request.body().getValue("max_tokens");
     return value instanceof Number n ? n.longValue() : null;

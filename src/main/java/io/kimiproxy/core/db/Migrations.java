@@ -201,7 +201,20 @@ final class Migrations {
           "CREATE INDEX idx_cache_created ON cache_entries(created)",
           "ALTER TABLE requests ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0",
           "ALTER TABLE requests ADD COLUMN saved_usd DOUBLE NOT NULL DEFAULT 0",
-          "ALTER TABLE requests ADD COLUMN client_key TEXT"))
+          "ALTER TABLE requests ADD COLUMN client_key TEXT")),
+      new Migration(10, "smart routing decisions", List.of(
+          """
+          CREATE TABLE routing_decisions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts INTEGER NOT NULL,
+            request_id TEXT NOT NULL,
+            session_id TEXT,
+            alias TEXT NOT NULL,
+            chosen TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            candidates TEXT NOT NULL
+          )""",
+          "CREATE INDEX idx_routing_decisions_alias ON routing_decisions(alias, seq)"))
   );
 
   private Migrations() {}
