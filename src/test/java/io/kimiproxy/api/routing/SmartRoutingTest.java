@@ -201,6 +201,15 @@ class SmartRoutingTest {
   }
 
   @Test
+  void v1_models_lists_a_smart_alias_with_its_candidates_and_largest_window() {
+    JsonObject roomy = new JsonObject(proxy().get("/v1/models").body()).getJsonArray("data").stream()
+        .map(JsonObject.class::cast).filter(m -> "roomy".equals(m.getString("id"))).findFirst().orElseThrow();
+    assertEquals(new JsonArray().add("small").add("large"), roomy.getJsonArray("candidates"));
+    assertEquals(128000, roomy.getLong("context_length"));
+    assertEquals(true, roomy.getBoolean("configured"));
+  }
+
+  @Test
   void a_bad_limit_is_a_400_in_openai_shape() {
     JsonObject error = OpenAiErrors.assertError(proxy().get("/api/routing/decisions?limit=0"), 400,
         "invalid_request_error");
