@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Stands before every call to a provider: a spent blocking budget refuses it (429
@@ -31,6 +32,15 @@ final class SpendingGate {
     if (refusal != null) return Future.failedFuture(refusal);
     long estimate = x.promptCount == null ? 0 : x.promptCount.total();
     return limiter.acquire(List.copyOf(scopes), estimate);
+  }
+
+  /**
+   * What the provider said of its own limits ({@code x-ratelimit-*} headers, on any answer): when it
+   * has nothing left, the next calls wait for its reset instead of being refused by it.
+   */
+  void observed(String provider, UnaryOperator<String> header) {
+    limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"), header.apply("x-ratelimit-reset-requests"),
+        header.apply("x-ratelimit-remaining-tokens"), header.apply("x-ratelimit-reset-tokens"));
   }
 
   /** The real cost of what a call used, once known: corrects the token estimate and feeds the budgets. */
