@@ -43,9 +43,9 @@ final class SpendingGate {
         header.apply("x-ratelimit-remaining-tokens"), header.apply("x-ratelimit-reset-tokens"));
   }
 
-  /** The real cost of what a call used, once known: corrects the token estimate and feeds the budgets. */
+  /** What a call cost, once known, feeds the budgets; refusals were not billed, so they do not (see RequestRecord#billed). */
   void spent(RequestRecord row) {
-    if (row.cacheHit() || row.provider() == null) return;
+    if (!row.billed()) return;
     quotas.record(scopes(row.provider(), row.modelAlias(), row.clientKey()), row.usage().totalTokens(), row.costUsd());
   }
 
