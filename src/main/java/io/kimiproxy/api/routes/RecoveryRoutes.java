@@ -30,7 +30,7 @@ public final class RecoveryRoutes {
         cache.clear().map(v -> new JsonObject().put("cache_cleared", true))));
     router.post("/api/recovery/vacuum").handler(ctx -> LedgerRoutes.reply(ctx, c -> {
       long start = System.nanoTime();
-      return maintenance.vacuum().compose(v -> maintenance.probe()).map(db -> new JsonObject()
+      return maintenance.vacuum().compose(v -> maintenance.sizes()).map(db -> new JsonObject()
           .put("vacuumed", true).put("duration_ms", (System.nanoTime() - start) / 1_000_000).put("database", db));
     }));
     // The hourly retention pass, now: after lowering retention_days, or to free space at once.
