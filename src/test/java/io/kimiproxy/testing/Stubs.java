@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -42,6 +43,18 @@ public final class Stubs {
   /** A plain successful chat completion. */
   public static ResponseDefinitionBuilder ok() {
     return json(200, "openai/chat-nonstream-parallel-tool-calls.json");
+  }
+
+  /** A plain chat completion that reports the given usage, for tests of what usage counts against. */
+  public static ResponseDefinitionBuilder okWithUsage(int promptTokens, int completionTokens) {
+    JsonObject body = new JsonObject().put("id", "chatcmpl-usage").put("object", "chat.completion").put("created", 1)
+        .put("model", "upstream-model")
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+            .put("message", new JsonObject().put("role", "assistant").put("content", "Hello."))
+            .put("finish_reason", "stop")))
+        .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+            .put("total_tokens", promptTokens + completionTokens));
+    return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body.encode());
   }
 
   /**

@@ -80,11 +80,16 @@ public final class TestProxy implements AutoCloseable {
 
   /** A proxy in a given folder: on the database a closed proxy left there, as after a restart. */
   public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra) {
+    return startIn(folder, providersAndModels, serverExtra, "");
+  }
+
+  /** @param storageExtra extra lines for the [storage] table (retention_days, vacuum_interval_h...) */
+  public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra, String storageExtra) {
     WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
         .asynchronousResponseEnabled(true).containerThreads(32));
     upstream.start();
     try {
-      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n\n"
+      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n" + storageExtra + "\n\n"
           + providersAndModels.replace("{{UPSTREAM}}", upstream.baseUrl());
       Path file = folder.resolve("config.toml");
       Files.writeString(file, text);

@@ -47,7 +47,7 @@ public final class ChatPipeline {
     this.recorder = new UsageRecorder(s.ledger(), s.events(), s.scrubber(), s.clients(), spending);
     this.cache = new CacheStep(s.cache());
     this.attempts = new AttemptRunner(new UpstreamAttempt(s.adapters(), s.upstream(), s.tokens(), s.scrubber(),
-        s.toolCalls()), spending, s.health(), recorder, s.events());
+        s.toolCalls(), spending), spending, s.health(), recorder, s.events());
     this.scrubber = s.scrubber();
     this.context = s.context();
     this.clients = s.clients();

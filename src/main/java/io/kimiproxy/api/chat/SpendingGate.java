@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Stands before every call to a provider: a spent blocking budget refuses it (429
@@ -33,9 +34,18 @@ final class SpendingGate {
     return limiter.acquire(List.copyOf(scopes), estimate);
   }
 
-  /** The real cost of what a call used, once known: corrects the token estimate and feeds the budgets. */
+  /**
+   * What the provider said of its own limits ({@code x-ratelimit-*} headers, on any answer): when it
+   * has nothing left, the next calls wait for its reset instead of being refused by it.
+   */
+  void observed(String provider, UnaryOperator<String> header) {
+    limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"), header.apply("x-ratelimit-reset-requests"),
+        header.apply("x-ratelimit-remaining-tokens"), header.apply("x-ratelimit-reset-tokens"));
+  }
+
+  /** What a call cost, once known, feeds the budgets; refusals were not billed, so they do not (see RequestRecord#billed). */
   void spent(RequestRecord row) {
-    if (row.cacheHit() || row.provider() == null) return;
+    if (!row.billed()) return;
     quotas.record(scopes(row.provider(), row.modelAlias(), row.clientKey()), row.usage().totalTokens(), row.costUsd());
   }
 

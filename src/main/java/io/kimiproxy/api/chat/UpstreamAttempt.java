@@ -37,14 +37,16 @@ final class UpstreamAttempt {
   private final TokenCounter tokens;
   private final SecretScrubber scrubber;
   private final ToolCallInspector toolCalls;
+  private final SpendingGate gate;
 
   UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber,
-                  ToolCallInspector toolCalls) {
+                  ToolCallInspector toolCalls, SpendingGate gate) {
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
     this.scrubber = scrubber;
     this.toolCalls = toolCalls;
+    this.gate = gate;
   }
 
   Future<Void> run(ChatExchange x, Route route, ProviderHealth health) {
@@ -54,6 +56,7 @@ final class UpstreamAttempt {
     return upstream.send(route.provider(), adapter.toUpstream(x.request, route))
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
+          gate.observed(route.provider().name(), exchange::header);
           response.closeHandler(v -> exchange.cancel());
           if (exchange.status() / 100 != 2) {
             return exchange.body().compose(body -> Future.failedFuture(

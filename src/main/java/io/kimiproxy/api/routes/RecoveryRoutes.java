@@ -13,13 +13,15 @@ public final class RecoveryRoutes {
   private final ResponseCache cache;
   private final Maintenance maintenance;
   private final Supplier<Future<JsonObject>> reloadConfig;
+  private final Supplier<Future<JsonObject>> prune;
 
   public RecoveryRoutes(Supplier<Future<JsonObject>> resetBreakers, ResponseCache cache, Maintenance maintenance,
-                        Supplier<Future<JsonObject>> reloadConfig) {
+                        Supplier<Future<JsonObject>> reloadConfig, Supplier<Future<JsonObject>> prune) {
     this.resetBreakers = resetBreakers;
     this.cache = cache;
     this.maintenance = maintenance;
     this.reloadConfig = reloadConfig;
+    this.prune = prune;
   }
 
   public void mount(Router router) {
@@ -28,9 +30,11 @@ public final class RecoveryRoutes {
         cache.clear().map(v -> new JsonObject().put("cache_cleared", true))));
     router.post("/api/recovery/vacuum").handler(ctx -> LedgerRoutes.reply(ctx, c -> {
       long start = System.nanoTime();
-      return maintenance.vacuum().compose(v -> maintenance.probe()).map(db -> new JsonObject()
+      return maintenance.vacuum().compose(v -> maintenance.sizes()).map(db -> new JsonObject()
           .put("vacuumed", true).put("duration_ms", (System.nanoTime() - start) / 1_000_000).put("database", db));
     }));
+    // The hourly retention pass, now: after lowering retention_days, or to free space at once.
+    router.post("/api/recovery/prune").handler(ctx -> LedgerRoutes.reply(ctx, c -> prune.get()));
     router.post("/api/recovery/reload-config").handler(ctx -> LedgerRoutes.reply(ctx, c -> reloadConfig.get()));
   }
 }

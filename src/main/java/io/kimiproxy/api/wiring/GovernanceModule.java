@@ -103,7 +103,8 @@ public final class GovernanceModule implements Module {
     new CacheRoutes(cache, foundation.store()).mount(router);
     new DiagnosticsRoutes(foundation.vertx(), foundation::config, foundation.upstream(), new WireAdapters(), maintenance,
         cache).mount(router);
-    new RecoveryRoutes(() -> resetBreakers.get(), cache, maintenance, () -> reloadConfig.get()).mount(router);
+    new RecoveryRoutes(() -> resetBreakers.get(), cache, maintenance, () -> reloadConfig.get(),
+        retention::prune).mount(router);
   }
 
   @Override

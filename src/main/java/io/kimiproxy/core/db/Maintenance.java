@@ -53,12 +53,18 @@ public final class Maintenance {
               .put("read_ms", (System.nanoTime() - readStart) / 1e6)
               .put("ledger_rows", ((Number) rows.iterator().next().getValue("n")).longValue()));
         })
-        .compose(v -> size(db.file().toAbsolutePath().toString()))
-        .compose(bytes -> {
-          out.put("file", db.file().toAbsolutePath().toString()).put("size_bytes", bytes);
-          return size(db.file().toAbsolutePath() + "-wal");
-        })
-        .map(wal -> out.put("wal_bytes", wal));
+        .compose(v -> sizes())
+        .map(out::mergeIn);
+  }
+
+  /**
+   * The file's and the WAL's sizes, measured without writing (after a VACUUM, the probe's own
+   * write would refill the WAL it just emptied).
+   */
+  public Future<JsonObject> sizes() {
+    String file = db.file().toAbsolutePath().toString();
+    return size(file).compose(bytes -> size(file + "-wal").map(wal -> new JsonObject()
+        .put("file", file).put("size_bytes", bytes).put("wal_bytes", wal)));
   }
 
   private Future<Long> size(String path) {

@@ -200,7 +200,8 @@ public final class SqliteLedgerStore implements LedgerStore {
       args.addValue(scope.substring(colon + 1));
     }
     return pool.preparedQuery("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens,"
-            + " CAST(ROUND(COALESCE(SUM(cost_usd), 0) * 1e9) AS INTEGER) AS cost_nano FROM requests WHERE ts >= ?" + filter)
+            + " CAST(ROUND(COALESCE(SUM(cost_usd), 0) * 1e9) AS INTEGER) AS cost_nano FROM requests WHERE ts >= ?"
+            + " AND cache_hit = 0 AND provider IS NOT NULL AND status < 400" + filter)
         .execute(args).map(rows -> {
           Row r = rows.iterator().next();
           return new Spending(num(r, "tokens"), num(r, "cost_nano") / 1e9);

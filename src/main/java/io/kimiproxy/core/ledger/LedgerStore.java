@@ -32,6 +32,9 @@ public interface LedgerStore {
   /** Savings of cache hits, per client. */
   Future<List<CacheSaving>> cacheSavings();
 
-  /** Tokens and cost since {@code fromMs} in a scope: "global", "provider:x", "model:x" or "client:key-n". */
+  /**
+   * Tokens and cost of the {@link RequestRecord#billed() billed} rows since {@code fromMs} in a scope:
+   * "global", "provider:x", "model:x" or "client:key-n".
+   */
   Future<Spending> spentSince(String scope, long fromMs);
 }

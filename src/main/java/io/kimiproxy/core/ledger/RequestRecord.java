@@ -46,6 +46,15 @@ public record RequestRecord(
       "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd",
       "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd");
 
+  /**
+   * Whether a provider answered this row and so billed it: what budgets count. A refusal (by a
+   * budget, a limit or the provider itself) keeps its prompt estimate for display, but cost nothing.
+   * {@link LedgerStore#spentSince} applies the same rule to stored rows.
+   */
+  public boolean billed() {
+    return !cacheHit && provider != null && status < 400;
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id).put("parent_id", parentId).put("attempt", attempt).put("kind", kind)

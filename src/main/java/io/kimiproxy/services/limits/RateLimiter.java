@@ -67,7 +67,8 @@ public final class RateLimiter {
 
   private record Need(String scope, String kind, TokenBucket bucket, long units) {}
 
-  private record Waiter(List<Need> needs, long estimate, long deadlineNanos, Promise<Permit> promise) {}
+  private record Waiter(List<String> scopes, List<Need> needs, long estimate, long deadlineNanos,
+                        Promise<Permit> promise) {}
 
   public Future<Permit> acquire(List<String> scopes, long estimatedTokens) {
     List<Need> needs = needs(scopes, estimatedTokens);
@@ -80,13 +81,13 @@ public final class RateLimiter {
     }
     synchronized (this) {
       long now = clock.getAsLong();
-      if (waiters.isEmpty() && available(needs, now)) {
+      if (waiters.isEmpty() && waitNanos(scopes, needs, now) == 0) {
         return Future.succeededFuture(take(needs, estimatedTokens, now));
       }
       if (maxWaitMs <= 0) {
-        return Future.failedFuture(limited(needs, now));
+        return Future.failedFuture(limited(scopes, needs, now));
       }
-      Waiter waiter = new Waiter(needs, estimatedTokens, now + maxWaitMs * 1_000_000, Promise.promise());
+      Waiter waiter = new Waiter(scopes, needs, estimatedTokens, now + maxWaitMs * 1_000_000, Promise.promise());
       waiters.add(waiter);
       schedule(now);
       return waiter.promise().future();
@@ -138,18 +139,20 @@ public final class RateLimiter {
     return buckets.computeIfAbsent(scope + "|" + kind, k -> new TokenBucket(capacity, now));
   }
 
-  private boolean available(List<Need> needs, long now) {
-    return waitNanos(needs, now) == 0;
+  /** The longest wait among the buckets and the pauses a provider asked for (with or without configured limits). */
+  private long waitNanos(List<String> scopes, List<Need> needs, long now) {
+    long wait = pauseNanos(scopes, now);
+    for (Need need : needs) wait = Math.max(wait, need.bucket().nanosUntil(need.units(), now));
+    return wait;
   }
 
-  private long waitNanos(List<Need> needs, long now) {
+  private long pauseNanos(List<String> scopes, long now) {
     long wait = 0;
-    for (Need need : needs) {
-      wait = Math.max(wait, need.bucket().nanosUntil(need.units(), now));
-      Long paused = pausedUntilNanos.get(need.scope());
+    for (String scope : scopes) {
+      Long paused = pausedUntilNanos.get(scope);
       if (paused != null) wait = Math.max(wait, paused - now);
     }
-    return Math.max(0, wait);
+    return wait;
   }
 
   private Permit take(List<Need> needs, long estimate, long now) {
@@ -161,9 +164,9 @@ public final class RateLimiter {
     return new Permit(tokenBuckets, estimate);
   }
 
-  private ProxyError limited(List<Need> needs, long now) {
-    Need tightest = needs.get(0);
-    long longest = -1;
+  private ProxyError limited(List<String> scopes, List<Need> needs, long now) {
+    Need tightest = null;
+    long longest = pauseNanos(scopes, now);
     for (Need need : needs) {
       long wait = need.bucket().nanosUntil(need.units(), now);
       if (wait > longest) {
@@ -171,9 +174,12 @@ public final class RateLimiter {
         tightest = need;
       }
     }
-    long seconds = Math.max(1, (waitNanos(needs, now) + 999_999_999L) / 1_000_000_000L);
-    return ProxyError.of(429, ErrorType.RATE_LIMIT, "rate_limit_exceeded", "Rate limit reached for " + tightest.scope()
-            + " (" + tightest.bucket().capacity() + " " + tightest.kind() + " per minute); retry after " + seconds + " s.")
+    long seconds = Math.max(1, (waitNanos(scopes, needs, now) + 999_999_999L) / 1_000_000_000L);
+    String reason = tightest == null
+        ? "The provider reported its rate limit exhausted (x-ratelimit headers)"
+        : "Rate limit reached for " + tightest.scope() + " (" + tightest.bucket().capacity() + " " + tightest.kind()
+            + " per minute)";
+    return ProxyError.of(429, ErrorType.RATE_LIMIT, "rate_limit_exceeded", reason + "; retry after " + seconds + " s.")
         .withRetryAfter(Long.toString(seconds));
   }
 
@@ -187,12 +193,12 @@ public final class RateLimiter {
       boolean headBlocked = false;
       while (it.hasNext()) {
         Waiter w = it.next();
-        if (!headBlocked && available(w.needs(), now)) {
+        if (!headBlocked && waitNanos(w.scopes(), w.needs(), now) == 0) {
           Permit permit = take(w.needs(), w.estimate(), now);
           it.remove();
           completions.add(() -> w.promise().complete(permit));
         } else if (now >= w.deadlineNanos()) {
-          ProxyError error = limited(w.needs(), now);
+          ProxyError error = limited(w.scopes(), w.needs(), now);
           it.remove();
           completions.add(() -> w.promise().fail(error));
         } else {
@@ -215,7 +221,7 @@ public final class RateLimiter {
     if (timerId >= 0) vertx.cancelTimer(timerId);
     long next = Long.MAX_VALUE;
     for (Waiter w : waiters) {
-      next = Math.min(next, Math.min(waitNanos(w.needs(), now), w.deadlineNanos() - now));
+      next = Math.min(next, Math.min(waitNanos(w.scopes(), w.needs(), now), w.deadlineNanos() - now));
     }
     timerId = vertx.setTimer(Math.max(1, next / 1_000_000 + 1), id -> drain());
   }
