@@ -25,6 +25,7 @@ import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.services.alerts.AlertCenter;
 import io.kimiproxy.services.live.LiveHub;
 import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
@@ -53,6 +54,7 @@ public final class ProxyServer {
   private final ProvidersModule providers;
   private final ClientsModule clients;
   private final GuardrailsModule guardrails;
+  private final AlertCenter alerts;
   private final RoutingModule routing;
   private final List<Module> shared;
   private final ConfigReload reload;
@@ -72,6 +74,7 @@ public final class ProxyServer {
     this.guardrails = guardrails;
     this.routing = routing;
     this.shared = List.of(live, providers, clients, guardrails, agents, routing);
+    this.alerts = new AlertCenter(live.events());
     this.reload = new ConfigReload(this);
   }
 
@@ -123,7 +126,7 @@ public final class ProxyServer {
   Generation generation(Foundation f) {
     ContextModule context = ContextModule.create(f, live.events());
     providers.update(f.config());
-    GovernanceModule governance = GovernanceModule.create(f, live.events());
+    GovernanceModule governance = GovernanceModule.create(f, live.events(), alerts);
     governance.onReloadConfig(reload::reload);
     governance.onResetBreakers(() -> Future.succeededFuture(
         new JsonObject().put("reset", providers.health().resetBreakers())));

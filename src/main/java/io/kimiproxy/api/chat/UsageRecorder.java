@@ -36,7 +36,9 @@ final class UsageRecorder {
   void record(ChatExchange x) {
     Usage usage = x.usage == null ? Usage.ZERO : x.usage;
     // A cache hit called no provider: it costs nothing, and saves what the answer cost the first time.
-    double cost = x.route == null || x.cacheHit ? 0.0
+    // No provider answer, no bill: a refusal keeps its prompt estimate for display but costs nothing.
+    boolean unanswered = x.status >= 400 && x.ttfbMs == null;
+    double cost = x.route == null || x.cacheHit || unanswered ? 0.0
         : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
     RequestRecord row = row(x, x.id, null, Math.max(1, x.attempt), x.startMs, x.status, x.error, usage,
         x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs);

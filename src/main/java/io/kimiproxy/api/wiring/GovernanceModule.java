@@ -46,9 +46,9 @@ public final class GovernanceModule implements Module {
     this.retention = retention;
   }
 
-  public static GovernanceModule create(Foundation f, EventSink events) {
+  /** @param alerts shared by every generation, so a configuration reload keeps the alert history */
+  public static GovernanceModule create(Foundation f, EventSink events, AlertCenter alerts) {
     GovernanceConfig g = f.config().governance();
-    AlertCenter alerts = new AlertCenter(events);
     Map<String, ScopeLimits> scopes = new LinkedHashMap<>(g.rateLimits().scopes());
     if (g.rateLimits().perClientKey().any()) {
       for (int n = 1; n <= f.config().server().apiKeys().size(); n++) {
