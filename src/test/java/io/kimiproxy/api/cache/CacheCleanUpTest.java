@@ -61,20 +61,20 @@ class CacheCleanUpTest {
     return previews;
   }
 
-  /** Restarts a proxy's folder with other [cache] settings, as an edited config would. */
-  private static TestProxy restart(Path folder, String cacheSettings) {
+  /** Keeps five answers with the default settings, then restarts the folder with other [cache] settings. */
+  private static TestProxy fiveThenRestart(Path folder, List<String> questions, String cacheSettings) {
+    try (TestProxy proxy = TestProxy.startIn(folder, CACHE, "")) {
+      questions.addAll(fill(proxy, 5));
+    }
     return TestProxy.startIn(folder, CACHE + cacheSettings, "");
   }
 
   @Test
   void should_remove_the_oldest_entries_until_under_the_threshold() throws Exception {
-    Path folder = Files.createTempDirectory("kimi-cache-clean");
-    List<String> questions;
-    try (TestProxy proxy = TestProxy.startIn(folder, CACHE, "")) {
-      questions = fill(proxy, 5);
-    }
+    List<String> questions = new ArrayList<>();
     // About three entries fit in 4 KB; keep_count does not bind.
-    try (TestProxy proxy = restart(folder, "auto_clean_threshold_mb = 0.004\nkeep_count = 1\n")) {
+    try (TestProxy proxy = fiveThenRestart(Files.createTempDirectory("kimi-cache-clean"), questions,
+        "auto_clean_threshold_mb = 0.004\nkeep_count = 1\n")) {
       long threshold = CacheRequests.stats(proxy).getLong("auto_clean_threshold_bytes");
       assertEquals(4194, threshold);
 
@@ -90,13 +90,10 @@ class CacheCleanUpTest {
 
   @Test
   void should_always_keep_the_newest_keep_count_entries() throws Exception {
-    Path folder = Files.createTempDirectory("kimi-cache-keep");
-    List<String> questions;
-    try (TestProxy proxy = TestProxy.startIn(folder, CACHE, "")) {
-      questions = fill(proxy, 5);
-    }
+    List<String> questions = new ArrayList<>();
     // 1 KB holds no entry at all: only keep_count stops the clean-up.
-    try (TestProxy proxy = restart(folder, "auto_clean_threshold_mb = 0.001\nkeep_count = 3\n")) {
+    try (TestProxy proxy = fiveThenRestart(Files.createTempDirectory("kimi-cache-keep"), questions,
+        "auto_clean_threshold_mb = 0.001\nkeep_count = 3\n")) {
       JsonObject report = autoClean(proxy);
 
       assertEquals(2, report.getInteger("removed_for_size"), report.encode());
