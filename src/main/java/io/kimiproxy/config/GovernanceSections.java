@@ -45,7 +45,8 @@ final class GovernanceSections {
     long ttl = s.integer("ttl_s", d.ttlMs() / 1000, 1, 365L * 86_400) * 1000;
     String dir = s.string("dir", "data/cache");
     long memory = s.integer("memory_max_mb", d.memoryMaxBytes() >> 20, 0, 65_536) << 20;
-    long threshold = s.integer("auto_clean_threshold_mb", d.autoCleanThresholdBytes() >> 20, 1, 1_048_576) << 20;
+    // A fraction of a megabyte is allowed (0.5 = 512 KiB): small stores, and tests, need a threshold below 1 MB.
+    long threshold = (long) (s.decimal("auto_clean_threshold_mb", d.autoCleanThresholdBytes() >> 20, 0.001) * (1 << 20));
     int keep = (int) s.integer("keep_count", d.keepCount(), 0, 1_000_000);
     long maxAge = s.integer("max_age_days", d.maxAgeMs() / 86_400_000L, 1, 3650) * 86_400_000L;
     s.finish();

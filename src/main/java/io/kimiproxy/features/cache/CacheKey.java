@@ -4,6 +4,7 @@ import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.util.ContentHash;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -48,6 +49,8 @@ public final class CacheKey {
       array.forEach(item -> out.add(canonical(item)));
       return out;
     }
+    // 0, 0.0 and 1e0 are one JSON number: a client that writes "temperature": 0.0 asks what one writing 0 does.
+    if (value instanceof Number number) return new BigDecimal(number.toString()).stripTrailingZeros();
     return value;
   }
 }

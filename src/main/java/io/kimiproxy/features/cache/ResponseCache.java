@@ -4,13 +4,14 @@ import io.kimiproxy.config.CacheConfig;
 import io.kimiproxy.core.cache.CacheEntryMeta;
 import io.kimiproxy.core.cache.CacheIndex;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,7 @@ public final class ResponseCache {
   private final MemoryTier memory;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
-  private final AtomicBoolean cleaning = new AtomicBoolean();
+  private final AtomicReference<Future<CleanReport>> cleaning = new AtomicReference<>();
 
   public ResponseCache(Vertx vertx, CacheConfig config, CacheIndex index) {
     this.vertx = vertx;
@@ -101,9 +102,18 @@ public final class ResponseCache {
    * threshold, the oldest ones, never touching the {@code keep_count} newest. One clean-up at a time.
    */
   public Future<CleanReport> autoClean() {
-    if (!cleaning.compareAndSet(false, true)) {
-      return Future.succeededFuture(new CleanReport(0, 0, 0, 0, -1, -1));
-    }
+    // A second caller (the endpoint while a store's clean-up runs) shares the running one's report.
+    Promise<CleanReport> mine = Promise.promise();
+    Future<CleanReport> current = cleaning.compareAndExchange(null, mine.future());
+    if (current != null) return current;
+    clean().onComplete(ar -> {
+      cleaning.set(null);
+      mine.handle(ar);
+    });
+    return mine.future();
+  }
+
+  private Future<CleanReport> clean() {
     long now = System.currentTimeMillis();
     Counter removed = new Counter();
     return index.count().compose(total -> sweep(now, total, removed))
@@ -112,8 +122,7 @@ public final class ResponseCache {
             removed.bytes, bytes, count)))
         .onSuccess(r -> {
           if (r.expired() + r.tooOld() + r.forSize() > 0) LOG.info("cache clean-up: " + r.toJson().encode());
-        })
-        .onComplete(ar -> cleaning.set(false));
+        });
   }
 
   private static final class Counter {

@@ -118,6 +118,9 @@ class ResponseCacheTest {
     ChatRequest b = ChatRequest.fromJson(new JsonObject("{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"temperature\":0,\"model\":\"x\",\"user\":\"u1\"}"));
     ChatRequest c = ChatRequest.fromJson(new JsonObject("{\"model\":\"x\",\"temperature\":0.7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
     assertEquals(CacheKey.of(a, "alias"), CacheKey.of(b, "alias"));
+    ChatRequest decimal = ChatRequest.fromJson(new JsonObject("{\"model\":\"x\",\"temperature\":0.0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+    assertEquals(CacheKey.of(a, "alias"), CacheKey.of(decimal, "alias"));
+    assertFalse(CacheKey.of(a, "alias").equals(CacheKey.of(c, "alias")));
     assertFalse(CacheKey.of(a, "alias").equals(CacheKey.of(a, "other")));
     assertTrue(CacheKey.deterministic(a));
     assertFalse(CacheKey.deterministic(c));
