@@ -136,8 +136,8 @@ await withPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
   await page.reload();
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 15000 });
   await page.click('#sessions-body tr[data-session="browser-1"]');
-  await page.waitForSelector('#cmap-bar .seg');
-  assert.equal(await page.locator('#cmap-bar .seg').count(), 3);
+  // A live context_map event may redraw the panel meanwhile: wait for the served map, then read it.
+  await page.waitForFunction(() => document.querySelectorAll('#cmap-bar .seg').length === 3, null, { timeout: 15000 });
   assert.equal(await page.locator('#cmap-bar .cmap-reserved').count(), 1);
   assert.match(await page.textContent('#cmap-parts li:first-child'), /^#1 tool · tool_output380too long/);
   assert.equal(await page.textContent('#reserved'), 'reserved output: 150 tokens');
