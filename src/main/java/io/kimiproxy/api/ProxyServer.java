@@ -50,13 +50,24 @@ public final class ProxyServer {
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
-    return Database.open(vertx, config.databaseFile()).compose(database -> {
+    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    // The vocabularies load on a worker while the database opens, instead of blocking the event
+    // loop for a second or more at the first request. Should this fail, the first count tries again.
+    Future<Void> vocabularies = vertx.<Void>executeBlocking(() -> {
+      tokens.preload();
+      return null;
+    }, false).recover(e -> {
+      LOG.warning("token vocabularies not preloaded: " + e.getMessage());
+      return Future.succeededFuture();
+    });
+    return Future.all(Database.open(vertx, config.databaseFile()), vocabularies).compose(opened -> {
+      Database database = opened.resultAt(0);
       LedgerStore store = new SqliteLedgerStore(database.pool());
       LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
       UpstreamClient upstream = new UpstreamClient(vertx);
       SecretScrubber scrubber = new SecretScrubber(config.secrets());
       ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          new TokenCounter(TOKEN_CACHE_ENTRIES), ledger, EventSink.NONE, scrubber);
+          tokens, ledger, EventSink.NONE, scrubber);
       HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
           () -> routes(vertx, config, chat, store, ledger));
       return vertx.deployVerticle(verticle)

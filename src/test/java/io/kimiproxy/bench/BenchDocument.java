@@ -68,7 +68,7 @@ final class BenchDocument {
         """.formatted(
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz").format(started),
         machine.cores(), machine.cpu(), machine.memoryMib(), machine.java(),
-        String.join(" ", ProxyProcess.JVM_OPTIONS), loadBefore, loadAfter,
+        String.join(" ", ProxyProcess.JVM_OPTIONS) + (s.proxyOpts().isEmpty() ? "" : " " + String.join(" ", s.proxyOpts())), loadBefore, loadAfter,
         proxyLogIssues.isEmpty() ? "" : "\n- proxy log: " + proxyLogIssues,
         latency.markdown(), counting.markdown(),
         CannedUpstream.COMPLETION, CannedUpstream.STREAM, ChatBodies.MODEL,

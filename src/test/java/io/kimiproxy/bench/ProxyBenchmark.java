@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,21 +23,23 @@ import java.util.stream.Stream;
  *
  * <p>System properties (defaults in brackets): bench.rate [200], bench.bodyBytes [8192],
  * bench.seconds [20] per side at the fixed rate, bench.streamSeconds [10], bench.connections [64],
- * bench.maxSeconds [10] per side for the throughput, bench.warmSeconds [5], bench.jar, bench.out.
+ * bench.maxSeconds [10] per side for the throughput, bench.warmSeconds [5], bench.jar, bench.out,
+ * bench.proxyOpts [none]: extra JVM options for the proxy, to diagnose (e.g. a flight recording).
  */
 public final class ProxyBenchmark {
   /** The fixed-rate runs are split in this many rounds per side, alternating direct and proxy. */
   static final int ROUNDS = 2;
 
   record Settings(int rate, int bodyBytes, int seconds, int streamSeconds, int connections, int maxSeconds,
-                  int warmSeconds, Path jar, Path out) {
+                  int warmSeconds, Path jar, Path out, List<String> proxyOpts) {
     static Settings fromSystemProperties() {
       return new Settings(Integer.getInteger("bench.rate", 200), Integer.getInteger("bench.bodyBytes", 8192),
           Integer.getInteger("bench.seconds", 20), Integer.getInteger("bench.streamSeconds", 10),
           Integer.getInteger("bench.connections", 64), Integer.getInteger("bench.maxSeconds", 10),
           Integer.getInteger("bench.warmSeconds", 5),
           Path.of(System.getProperty("bench.jar", "target/kimi-proxy.jar")),
-          Path.of(System.getProperty("bench.out", "docs/benchmarks.md")));
+          Path.of(System.getProperty("bench.out", "docs/benchmarks.md")),
+          List.of(System.getProperty("bench.proxyOpts", "").trim().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList());
     }
   }
 
@@ -82,7 +85,7 @@ public final class ProxyBenchmark {
       ChatBodies whole = ChatBodies.of(corpus, s.bodyBytes(), false);
       ChatBodies stream = ChatBodies.of(corpus, s.bodyBytes(), true);
       say("request bodies: " + whole.size() + " bytes (" + stream.size() + " streaming)");
-      try (ProxyProcess proxy = ProxyProcess.start(s.jar(), folder, upstreamPort);
+      try (ProxyProcess proxy = ProxyProcess.start(s.jar(), folder, upstreamPort, s.proxyOpts());
            LoadDriver driver = new LoadDriver(vertx, s.connections())) {
         Target direct = new Target("direct", upstreamPort);
         Target viaProxy = new Target("proxy", proxy.port());

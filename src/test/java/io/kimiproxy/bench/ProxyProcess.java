@@ -28,7 +28,9 @@ final class ProxyProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static ProxyProcess start(Path jar, Path folder, int upstreamPort) throws IOException, InterruptedException {
+  /** @param extraJvmOptions for diagnosis only (a flight recording, native memory tracking); none for the figures */
+  static ProxyProcess start(Path jar, Path folder, int upstreamPort, List<String> extraJvmOptions)
+      throws IOException, InterruptedException {
     Path config = folder.resolve("config.toml");
     Files.writeString(config, """
         [server]
@@ -53,6 +55,7 @@ final class ProxyProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(JVM_OPTIONS);
+    command.addAll(extraJvmOptions);
     command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--config", config.toString(), "--port", "0"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     // A bench stopped half-way (Ctrl-C) must not leave its proxy running.

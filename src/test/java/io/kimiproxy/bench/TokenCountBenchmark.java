@@ -22,7 +22,7 @@ public final class TokenCountBenchmark {
   private static final int CACHE_ENTRIES = 50_000;
 
   /**
-   * @param loadMs   the first use of the encoding (jtokkit reads its vocabulary lazily)
+   * @param loadMs   the first use of the encoding in the process (jtokkit reads its vocabulary lazily)
    * @param coldMs   the whole conversation, nothing cached
    * @param warmMs   each following turn, one new message each, in order
    */
@@ -52,15 +52,16 @@ public final class TokenCountBenchmark {
   }
 
   static Result run(Corpus corpus) {
+    // The vocabularies are loaded once per process: this must be the first use of o200k_base in the JVM.
+    long start = System.nanoTime();
+    new TokenCounter(1).countText(MODEL, "load");
+    double loadMs = ms(start);
+
     JsonArray tools = tools();
     // Growing the conversation turn by turn, counting each time, also warms the JIT on every path measured below.
     String history = conversation(corpus, tools).encode();
 
     TokenCounter counter = new TokenCounter(CACHE_ENTRIES);
-    long start = System.nanoTime();
-    counter.countText(MODEL, "load");
-    double loadMs = ms(start);
-
     JsonArray messages = new JsonArray(history);
     start = System.nanoTime();
     PromptCount cold = counter.countPrompt(MODEL, messages, tools);

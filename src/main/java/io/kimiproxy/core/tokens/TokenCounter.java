@@ -28,7 +28,11 @@ public final class TokenCounter {
   /** A 512x512 high-detail tile plus base cost: a fixed, documented estimate per image. */
   public static final int IMAGE_TOKENS = 765;
 
-  private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+  /**
+   * One per process: a vocabulary is tens of megabytes and a second of CPU to load, and jtokkit's
+   * encodings are immutable and thread-safe, so every counter (and every test's proxy) shares them.
+   */
+  private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
   private final Map<Long, Integer> messageCache;
 
   public TokenCounter(int cacheEntries) {
@@ -38,6 +42,15 @@ public final class TokenCounter {
         return size() > cacheEntries;
       }
     };
+  }
+
+  /**
+   * Loads both vocabularies now. jtokkit reads each lazily at its first use: call this off the
+   * event loop at start-up, so that the first request does not pay for it there.
+   */
+  public void preload() {
+    REGISTRY.getEncoding(EncodingType.O200K_BASE);
+    REGISTRY.getEncoding(EncodingType.CL100K_BASE);
   }
 
   /**
@@ -52,7 +65,7 @@ public final class TokenCounter {
         || base.startsWith("o1") || base.startsWith("o3") || base.startsWith("o4")
         || base.startsWith("chatgpt-4o") || base.startsWith("gpt-oss")
         || base.startsWith("kimi") || base.startsWith("moonshot");
-    return registry.getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
+    return REGISTRY.getEncoding(o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
   }
 
   public int countText(String model, String text) {
