@@ -8,7 +8,7 @@ final class BenchDocument {
   private BenchDocument() {}
 
   static String render(ProxyBenchmark.Settings s, Machine machine, ZonedDateTime started, String loadBefore,
-                       String loadAfter, BenchReport latency, BenchReport counting, TokenCountBenchmark.Result tokens,
+                       String loadAfter, String cpuShares, BenchReport latency, BenchReport counting, TokenCountBenchmark.Result tokens,
                        String proxyLogIssues) {
     return """
         # Benchmarks
@@ -19,8 +19,9 @@ final class BenchDocument {
 
         - %d cores (`nproc`), %s, %d MiB of memory
         - %s; the proxy runs as `java %s -jar target/kimi-proxy.jar`
-        - load average (1, 5, 15 min) before the run: %s; after: %s. The machine may be shared: a
-          load above the core count means the numbers include waiting for a CPU.%s
+        - load average (1, 5, 15 min) before the run: %s; after: %s (the bench itself adds about 2).
+          The machine may be shared with other work: %s. CPU time other processes take is time the
+          proxy, the driver or the upstream may wait for a CPU, and it shows in the tails.%s
 
         ## Results
 
@@ -68,7 +69,7 @@ final class BenchDocument {
         """.formatted(
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz").format(started),
         machine.cores(), machine.cpu(), machine.memoryMib(), machine.java(),
-        String.join(" ", ProxyProcess.JVM_OPTIONS) + (s.proxyOpts().isEmpty() ? "" : " " + String.join(" ", s.proxyOpts())), loadBefore, loadAfter,
+        String.join(" ", ProxyProcess.JVM_OPTIONS) + (s.proxyOpts().isEmpty() ? "" : " " + String.join(" ", s.proxyOpts())), loadBefore, loadAfter, cpuShares,
         proxyLogIssues.isEmpty() ? "" : "\n- proxy log: " + proxyLogIssues,
         latency.markdown(), counting.markdown(),
         CannedUpstream.COMPLETION, CannedUpstream.STREAM, ChatBodies.MODEL,

@@ -29,7 +29,7 @@ final class LoadDriver implements AutoCloseable {
   /** What a request's time is measured to: its whole answer, or the first SSE event of a stream. */
   enum Probe { WHOLE, FIRST_EVENT }
 
-  record Target(String name, int port) {}
+  record Target(int port) {}
 
   /** A closed-loop run: how many answers in how long, and their latencies. */
   record Throughput(Samples samples, double seconds) {

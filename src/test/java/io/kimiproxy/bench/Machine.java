@@ -26,6 +26,46 @@ record Machine(int cores, String cpu, long memoryMib, String java) {
     }
   }
 
+  /**
+   * Shares of the machine's CPU capacity used, between a start and an end, by the bench JVM, the
+   * proxy and everything else: the "everything else" says how much the numbers were disturbed.
+   */
+  record CpuShare(double bench, double proxy, double others) {
+
+    /** Marks the start: {machine busy, machine total, bench} ticks. */
+    static long[] mark() throws IOException {
+      long[] machine = machineTicks();
+      return new long[] {machine[0], machine[1], processTicks(ProcessHandle.current().pid())};
+    }
+
+    /** @param proxyPid a process started after {@code start}, still running */
+    static CpuShare since(long[] start, long proxyPid) throws IOException {
+      long[] machine = machineTicks();
+      double total = machine[1] - start[1];
+      long bench = processTicks(ProcessHandle.current().pid()) - start[2];
+      long proxy = processTicks(proxyPid);
+      long busy = machine[0] - start[0];
+      return new CpuShare(bench / total, proxy / total, Math.max(0, busy - bench - proxy) / total);
+    }
+  }
+
+  /** The machine's CPU time so far, in clock ticks summed over all cores: {busy, total}. */
+  private static long[] machineTicks() throws IOException {
+    String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < cpu.length && i <= 8; i++) total += Long.parseLong(cpu[i]); // user .. steal
+    long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]); // idle + iowait
+    return new long[] {total - idle, total};
+  }
+
+  /** A process's CPU time so far (user + system), in clock ticks. */
+  private static long processTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
   private static String firstValue(Path file, String key, String otherwise) {
     try {
       List<String> lines = Files.readAllLines(file);

@@ -45,7 +45,7 @@ public final class ProxyBenchmark {
 
   /** Everything measured against the proxy process. */
   record ProxyResults(Samples[] whole, Samples[] firstEvent, Throughput directMax, Throughput proxyMax,
-                      long idleKib, long afterKib, long peakKib, String proxyLogIssues) {}
+                      long idleKib, long afterKib, long peakKib, Machine.CpuShare cpu, String proxyLogIssues) {}
 
   private ProxyBenchmark() {}
 
@@ -68,11 +68,12 @@ public final class ProxyBenchmark {
     System.out.print(latency.console());
     System.out.println();
     System.out.print(counting.console());
-    System.out.println("\nload average before " + loadBefore + ", after " + loadAfter);
+    String disturbance = cpuLine(proxy.cpu());
+    System.out.println("\nload average before " + loadBefore + ", after " + loadAfter + "; " + disturbance);
     if (!proxy.proxyLogIssues().isEmpty()) System.out.println("proxy log: " + proxy.proxyLogIssues());
 
     BenchReport.write(settings.out(), BenchDocument.render(settings, machine, started, loadBefore, loadAfter,
-        latency, counting, tokens, proxy.proxyLogIssues()));
+        disturbance, latency, counting, tokens, proxy.proxyLogIssues()));
     System.out.println("written " + settings.out());
   }
 
@@ -85,10 +86,11 @@ public final class ProxyBenchmark {
       ChatBodies whole = ChatBodies.of(corpus, s.bodyBytes(), false);
       ChatBodies stream = ChatBodies.of(corpus, s.bodyBytes(), true);
       say("request bodies: " + whole.size() + " bytes (" + stream.size() + " streaming)");
+      long[] cpuStart = Machine.CpuShare.mark();
       try (ProxyProcess proxy = ProxyProcess.start(s.jar(), folder, upstreamPort, s.proxyOpts());
            LoadDriver driver = new LoadDriver(vertx, s.connections())) {
-        Target direct = new Target("direct", upstreamPort);
-        Target viaProxy = new Target("proxy", proxy.port());
+        Target direct = new Target(upstreamPort);
+        Target viaProxy = new Target(proxy.port());
         Thread.sleep(2000); // let start-up work (JIT, migrations) settle before reading idle memory
         long idle = proxy.rssKib();
         say("proxy pid " + proxy.pid() + " on port " + proxy.port() + ", idle RSS " + BenchReport.mib(idle));
@@ -111,9 +113,10 @@ public final class ProxyBenchmark {
         Thread.sleep(3000); // the ledger flushes, in-flight work ends: memory "after the load", not during it
         long after = proxy.rssKib();
         long peak = proxy.peakRssKib();
+        Machine.CpuShare cpu = Machine.CpuShare.since(cpuStart, proxy.pid());
         proxy.close();
         upstream.close();
-        return new ProxyResults(wholeAnswers, firstEvents, directMax, proxyMax, idle, after, peak,
+        return new ProxyResults(wholeAnswers, firstEvents, directMax, proxyMax, idle, after, peak, cpu,
             logIssues(folder.resolve("proxy.log")));
       }
     } finally {
@@ -167,6 +170,11 @@ public final class ProxyBenchmark {
     t.add("warm: median of " + r.warmMs().length + " turns (max)", BenchReport.ms(r.warmMedianMs())
         + " (" + BenchReport.ms(r.warmMaxMs()) + ")", "< 2 ms");
     return t;
+  }
+
+  private static String cpuLine(Machine.CpuShare cpu) {
+    return String.format("during the proxy measurements the machine's CPU went %.0f%% to the bench JVM, %.0f%% to the proxy"
+        + " and %.0f%% to other processes", cpu.bench() * 100, cpu.proxy() * 100, cpu.others() * 100);
   }
 
   private static String answered(Samples whole, Samples events) {
