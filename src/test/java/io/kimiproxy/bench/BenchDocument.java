@@ -48,7 +48,9 @@ final class BenchDocument {
           "Added" is the proxy's percentile minus the direct one.
         - **Maximum throughput (closed loop)**: %d connections, each sending its next request as soon as
           the last is answered, %d s per side. On a small machine the load driver and the upstream share
-          the CPUs with the proxy, so this is a floor for the proxy alone.
+          the CPUs with the proxy, so this is a floor for the proxy alone. The proxy's CPU time per
+          request (all its threads, user and system, from `/proc/PID/stat`, over that run) is the figure
+          least moved by other load on the machine: one core divided by it bounds the proxy's throughput.
         - **Warm-up** before measuring: %d s of closed-loop traffic, whole and streaming, on each side.
         - **Token counting**: `TokenCounter.countPrompt` (`%s`, o200k_base) on a %d-message conversation
           of read-a-file turns over the proxy's sources (%d tokens, %d characters of JSON), each count on

@@ -58,8 +58,11 @@ record Machine(int cores, String cpu, long memoryMib, String java) {
     return new long[] {total - idle, total};
   }
 
+  /** /proc counts CPU time in USER_HZ ticks, which Linux fixes at 100 a second for user space. */
+  static final int TICKS_PER_SECOND = 100;
+
   /** A process's CPU time so far (user + system), in clock ticks. */
-  private static long processTicks(long pid) throws IOException {
+  static long processTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

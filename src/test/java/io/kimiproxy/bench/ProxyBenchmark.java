@@ -44,8 +44,10 @@ public final class ProxyBenchmark {
   }
 
   /** Everything measured against the proxy process. */
+  /** @param proxyCpuPerRequestMs the proxy's CPU time (all its threads) per answer, at maximum throughput */
   record ProxyResults(Samples[] whole, Samples[] firstEvent, Throughput directMax, Throughput proxyMax,
-                      long idleKib, long afterKib, long peakKib, Machine.CpuShare cpu, String proxyLogIssues) {}
+                      double proxyCpuPerRequestMs, long idleKib, long afterKib, long peakKib, Machine.CpuShare cpu,
+                      String proxyLogIssues) {}
 
   private ProxyBenchmark() {}
 
@@ -109,14 +111,17 @@ public final class ProxyBenchmark {
         say("maximum throughput: " + s.connections() + " connections, " + s.maxSeconds() + " s per side");
         Duration max = Duration.ofSeconds(s.maxSeconds());
         Throughput directMax = driver.closedLoop(direct, whole, Probe.WHOLE, s.connections(), max);
+        long ticks = Machine.processTicks(proxy.pid());
         Throughput proxyMax = driver.closedLoop(viaProxy, whole, Probe.WHOLE, s.connections(), max);
+        double cpuPerRequestMs = (Machine.processTicks(proxy.pid()) - ticks) * 1000.0 / Machine.TICKS_PER_SECOND
+            / Math.max(1, proxyMax.samples().count());
         Thread.sleep(3000); // the ledger flushes, in-flight work ends: memory "after the load", not during it
         long after = proxy.rssKib();
         long peak = proxy.peakRssKib();
         Machine.CpuShare cpu = Machine.CpuShare.since(cpuStart, proxy.pid());
         proxy.close();
         upstream.close();
-        return new ProxyResults(wholeAnswers, firstEvents, directMax, proxyMax, idle, after, peak, cpu,
+        return new ProxyResults(wholeAnswers, firstEvents, directMax, proxyMax, cpuPerRequestMs, idle, after, peak, cpu,
             logIssues(folder.resolve("proxy.log")));
       }
     } finally {
@@ -146,6 +151,7 @@ public final class ProxyBenchmark {
     t.add("max throughput (" + s.connections() + " connections)", perSecond(r.directMax()), perSecond(r.proxyMax()), "", "");
     t.add("  p50 latency at max throughput", BenchReport.ms(r.directMax().samples().percentileMs(50)),
         BenchReport.ms(r.proxyMax().samples().percentileMs(50)), "", "");
+    t.add("proxy CPU time per request at max throughput", "", BenchReport.ms(r.proxyCpuPerRequestMs()), "", "");
     t.add("proxy RSS idle after start", "", BenchReport.mib(r.idleKib()), "", "< 150 MiB");
     t.add("proxy RSS after the load", "", BenchReport.mib(r.afterKib()), "", "");
     t.add("proxy peak RSS (VmHWM)", "", BenchReport.mib(r.peakKib()), "", "");
