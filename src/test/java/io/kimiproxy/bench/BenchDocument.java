@@ -19,7 +19,7 @@ final class BenchDocument {
 
         - %d cores (`nproc`), %s, %d MiB of memory
         - %s; the proxy runs as `java %s -jar target/kimi-proxy.jar`
-        - load average (1, 5, 15 min) before the run: %s; after: %s (the bench itself adds about 2).
+        - load average (1, 5, 15 min) before the run: %s; after: %s (the bench itself adds 1 to 2).
           The machine may be shared with other work: %s. CPU time other processes take is time the
           proxy, the driver or the upstream may wait for a CPU, and it shows in the tails.%s
 

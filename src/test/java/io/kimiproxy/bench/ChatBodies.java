@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  * Request bodies of a fixed encoded size, shaped like an IDE turn: a system prompt, an earlier
  * exchange and a new user message. Only the new message differs from one request to the next
  * (it carries the request's number), so the proxy counts its tokens afresh while the history hits
- * its per-message cache, as with a real conversation. The same bytes go to the upstream directly
- * and through the proxy; the upstream ignores the model name.
+ * its per-message cache, as with a real conversation. The driver sends the same bytes to the
+ * upstream directly and to the proxy; the upstream ignores the model name.
  */
 final class ChatBodies {
   static final String MODEL = "bench/model";
