@@ -1,14 +1,16 @@
 # Kimi Proxy. On a fresh machine with JDK 17 and Maven:
 #   make run    builds the jar if needed and runs the proxy in the foreground (config.toml, 127.0.0.1:8000)
 #   make test   runs the whole suite: unit tests, then integration tests (*IT.java) against the packaged jar
+#   make bench  measures the proxy's overhead and writes docs/benchmarks.md
 # Also: make build, make clean. `make run CONFIG=my.toml PORT=9000 HOST=127.0.0.1` overrides the config.
 MVN ?= mvn -B
 JAR := target/kimi-proxy.jar
 CONFIG ?= config.toml
 HOST ?=
 PORT ?=
+BENCH_OPTS ?=
 
-.PHONY: build run test test-prereqs browser-deps clean
+.PHONY: build run test test-prereqs browser-deps bench clean
 
 build: $(JAR)
 
@@ -25,6 +27,12 @@ test-prereqs: browser-deps
 
 test: test-prereqs
 	$(MVN) verify
+
+# The bench classes live in src/test but are not tests (no @Test, names end in Benchmark): the
+# shaded jar carries every runtime dependency they use, so no test-scoped classpath is needed.
+bench: $(JAR)
+	$(MVN) -q test-compile
+	java -Xmx512m $(BENCH_OPTS) -cp target/test-classes:$(JAR) io.kimiproxy.bench.ProxyBenchmark
 
 clean:
 	$(MVN) -q clean

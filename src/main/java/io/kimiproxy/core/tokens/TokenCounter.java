@@ -29,7 +29,8 @@ public final class TokenCounter {
   /** A 512x512 high-detail tile plus base cost: a fixed, documented estimate per image. */
   public static final int IMAGE_TOKENS = 765;
 
-  private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+  /** One per process: the vocabularies are immutable and thread-safe, and loading one takes seconds. */
+  private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
   private final Map<Long, Integer> messageCache;
 
   public TokenCounter(int cacheEntries) {
@@ -43,14 +44,14 @@ public final class TokenCounter {
 
   /** Loads every vocabulary {@link #encodingFor} may pick. Blocking (seconds): for a worker thread. */
   public TokenCounter preload() {
-    registry.getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("warm");
-    registry.getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary("warm");
+    REGISTRY.getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("warm");
+    REGISTRY.getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary("warm");
     return this;
   }
 
   /** The vocabulary of the model's family (see {@link ModelFamily#of}). */
   public Encoding encodingFor(String model) {
-    return registry.getEncoding(ModelFamily.of(model).encoding());
+    return REGISTRY.getEncoding(ModelFamily.of(model).encoding());
   }
 
   public int countText(String model, String text) {
@@ -70,7 +71,7 @@ public final class TokenCounter {
    */
   public PromptCount countPrompt(String model, JsonArray messages, JsonArray tools) {
     ModelFamily family = ModelFamily.of(model);
-    Encoding encoding = registry.getEncoding(family.encoding());
+    Encoding encoding = REGISTRY.getEncoding(family.encoding());
     long salt = encoding.getName().hashCode();
     int[] perMessage = new int[messages.size()];
     int framing = family.chatFraming() ? PER_MESSAGE : 0;
