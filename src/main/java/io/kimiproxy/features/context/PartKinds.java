@@ -1,7 +1,10 @@
 package io.kimiproxy.features.context;
 
 import io.kimiproxy.core.model.MessageContent;
+import io.kimiproxy.core.util.ContentHash;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +29,18 @@ public final class PartKinds {
   private static final Pattern PATH_WITH_CONTENT = Pattern.compile(
       "(?m)^(?:File: |Path: |# )?[\\w.@/\\\\-]*[\\w-]+\\.[A-Za-z0-9]{1,8}:?[ \\t]*\\n(?:[^\\n]*\\n){4,}");
 
+  /**
+   * User messages already classified, by content hash: the same history is classified on every
+   * turn, and the attachment patterns are costly on long code.
+   */
+  private static final int KNOWN_ENTRIES = 50_000;
+  private static final Map<Long, String> KNOWN = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+      return size() > KNOWN_ENTRIES;
+    }
+  };
+
   private PartKinds() {}
 
   public static String of(JsonObject message) {
@@ -44,6 +59,19 @@ public final class PartKinds {
   }
 
   private static String userKind(String text) {
+    long hash = ContentHash.of(text);
+    synchronized (KNOWN) {
+      String known = KNOWN.get(hash);
+      if (known != null) return known;
+    }
+    String kind = classify(text);
+    synchronized (KNOWN) {
+      KNOWN.put(hash, kind);
+    }
+    return kind;
+  }
+
+  private static String classify(String text) {
     if (CLINE_TOOL_RESULT.matcher(text).find()) return TOOL_OUTPUT;
     if (FILE_TAG.matcher(text).find() || FENCED_BLOCK.matcher(text).find() || PATH_WITH_CONTENT.matcher(text).find()) {
       return ATTACHMENT;

@@ -1,8 +1,11 @@
 package io.kimiproxy.features.sanitizer;
 
+import io.kimiproxy.core.util.ContentHash;
 import io.kimiproxy.core.util.Secret;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +47,16 @@ public final class SecretRedactor {
   private static final List<String> KIND_NAMES = List.of("private_key", "anthropic_key", "openrouter_key", "openai_key",
       "groq_key", "nvidia_key", "google_key", "xai_key", "github_token", "aws_access_key", "slack_token");
 
+  /** Texts already scanned and found clean, by content hash: an IDE resends its history every turn. */
+  private static final int CLEAN_ENTRIES = 50_000;
+
   private final List<String> configured;
+  private final Map<Long, Boolean> clean = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+      return size() > CLEAN_ENTRIES;
+    }
+  };
 
   /** @param configured the proxy's own credentials: always redacted, whatever their shape */
   public SecretRedactor(Collection<Secret> configured) {
@@ -54,6 +66,21 @@ public final class SecretRedactor {
   /** The text with its secrets replaced; {@code found} counts them. */
   public String redact(String text, int[] found) {
     if (text == null || text.isEmpty()) return text;
+    long hash = ContentHash.of(text);
+    synchronized (clean) {
+      if (clean.containsKey(hash)) return text;
+    }
+    String redacted = scan(text, found);
+    if (redacted == text) {
+      synchronized (clean) {
+        clean.put(hash, Boolean.TRUE);
+      }
+    }
+    return redacted;
+  }
+
+  /** The text with its secrets replaced: the very same instance when there were none. */
+  private String scan(String text, int[] found) {
     String out = text;
     for (String secret : configured) {
       int at = out.indexOf(secret);

@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  */
 final class TaskPreview {
   static final int LENGTH = 120;
-  /** Redaction reads this much of a message: enough for the preview, bounded for huge prompts. */
-  private static final int READ = 2_000;
+  /**
+   * Redaction reads this much of a message: enough for a 120-character preview once blanks are
+   * folded, and small, since it runs on every request.
+   */
+  private static final int READ = 400;
   private static final String MARK = "[redacted]";
   // Key shapes beyond the provider keys SecretScrubber knows: GitHub, AWS, Slack, private keys,
   // "password = ..." assignments, and long opaque tokens that mix letters and digits.
