@@ -1,22 +1,32 @@
-# Kimi Proxy: `make run` builds and starts the proxy; `make test` runs the whole suite;
-# `make bench` measures the proxy's overhead and writes docs/benchmarks.md.
+# Kimi Proxy. On a fresh machine with JDK 17 and Maven:
+#   make run    builds the jar if needed and runs the proxy in the foreground (config.toml, 127.0.0.1:8000)
+#   make test   runs the whole suite: unit tests, then integration tests (*IT.java) against the packaged jar
+#   make bench  measures the proxy's overhead and writes docs/benchmarks.md
+# Also: make build, make clean. `make run CONFIG=my.toml PORT=9000 HOST=127.0.0.1` overrides the config.
 MVN ?= mvn -B
 JAR := target/kimi-proxy.jar
 CONFIG ?= config.toml
+HOST ?=
+PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: run build test bench clean
+.PHONY: build run test test-prereqs browser-deps bench clean
 
 build: $(JAR)
 
-$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+$(JAR): pom.xml $(shell find src/main static -type f 2>/dev/null)
 	$(MVN) -q -DskipTests package
 
 run: $(JAR)
-	java -jar $(JAR) --config $(CONFIG)
+	bin/kimi-proxy start --foreground --config $(CONFIG) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
-test:
-	$(MVN) test
+# ---- test prerequisites ----------------------------------------------------------------------
+# What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
+# is installed by these targets when missing; `make test` runs them first.
+test-prereqs: browser-deps
+
+test: test-prereqs
+	$(MVN) verify
 
 # The bench classes live in src/test but are not tests (no @Test, names end in Benchmark): the
 # shaded jar carries every runtime dependency they use, so no test-scoped classpath is needed.
@@ -26,3 +36,18 @@ bench: $(JAR)
 
 clean:
 	$(MVN) -q clean
+
+# The dashboard's browser test drives Debian's chromium with playwright-core (never a downloaded
+# browser); both are installed here when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+BROWSER_MODULES := tests-browser/node_modules/.package-lock.json
+
+browser-deps: $(CHROMIUM) $(BROWSER_MODULES)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(BROWSER_MODULES): tests-browser/package-lock.json
+	cd tests-browser && npm ci --no-audit --no-fund

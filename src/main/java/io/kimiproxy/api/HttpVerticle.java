@@ -1,20 +1,22 @@
 package io.kimiproxy.api;
 
+import io.kimiproxy.api.security.RequestGuard;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
-import java.util.function.Supplier;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 
-/** Listens on the configured address and hands every request to the router. */
+/** Listens on the configured address and hands every request to the current routes. */
 final class HttpVerticle extends VerticleBase {
   private final String host;
   private final int port;
-  private final Supplier<Router> routes;
+  private final Handler<HttpServerRequest> routes;
   private HttpServer server;
 
-  HttpVerticle(String host, int port, Supplier<Router> routes) {
+  HttpVerticle(String host, int port, Handler<HttpServerRequest> routes) {
     this.host = host;
     this.port = port;
     this.routes = routes;
@@ -25,9 +27,10 @@ final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
         .setIdleTimeout(0)
-        .setMaxHeaderSize(64 * 1024);
+        .setMaxHeaderSize(64 * 1024)
+        .setWebSocketSubProtocols(List.of(RequestGuard.WEBSOCKET_PROTOCOL));
     return vertx.createHttpServer(options)
-        .requestHandler(routes.get())
+        .requestHandler(routes)
         .listen(port, host)
         .onSuccess(s -> server = s);
   }

@@ -62,13 +62,13 @@ public final class Main {
 
   private static void backup(ProxyConfig config, CommandLine cli) {
     Path folder = cli.out() != null ? cli.out() : config.databaseFile().toAbsolutePath().getParent().resolve("backups");
-    Path target = folder.resolve("kimi-proxy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".db");
+    Path target = folder.resolve("kimi-proxy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".db");
     try {
       Files.createDirectories(folder);
       SqliteBackup.copy(config.databaseFile(), target);
       System.out.println(target);
       try (Stream<Path> files = Files.list(folder)) {
-        List<Path> old = files.filter(p -> p.getFileName().toString().matches("kimi-proxy-\\d{8}-\\d{6}\\.db"))
+        List<Path> old = files.filter(p -> p.getFileName().toString().matches("kimi-proxy-\\d{8}-\\d{6}(-\\d{3})?\\.db"))
             .sorted().toList();
         for (int i = 0; i < old.size() - cli.keep(); i++) Files.delete(old.get(i));
       }

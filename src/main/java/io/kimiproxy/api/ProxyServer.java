@@ -1,95 +1,172 @@
 package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
+import io.kimiproxy.api.chat.ChatServices;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.api.routes.ExportRoutes;
+import io.kimiproxy.api.routes.GuardrailRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
+import io.kimiproxy.api.wiring.AgentModule;
+import io.kimiproxy.api.wiring.ClientsModule;
+import io.kimiproxy.api.wiring.ContextModule;
+import io.kimiproxy.api.wiring.Foundation;
+import io.kimiproxy.api.wiring.GovernanceModule;
+import io.kimiproxy.api.wiring.GuardrailsModule;
+import io.kimiproxy.api.wiring.LiveModule;
+import io.kimiproxy.api.wiring.Module;
+import io.kimiproxy.api.wiring.ProvidersModule;
+import io.kimiproxy.api.wiring.RoutingModule;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Database;
-import io.kimiproxy.core.db.SqliteLedgerStore;
-import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
-import io.kimiproxy.core.util.SecretScrubber;
-import io.kimiproxy.proxy.routing.ModelResolver;
-import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.routing.ModelResolver;
+import io.kimiproxy.services.alerts.AlertCenter;
+import io.kimiproxy.services.live.LiveHub;
+import io.kimiproxy.services.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
- * Wires the floors together and starts listening. Everything the proxy holds is created here, once,
- * and closed in reverse by {@link #close()}.
+ * Starts the proxy: the shared {@link Foundation}, one {@link Module} per feature, the chat
+ * pipeline, and the HTTP server; {@link #close()} takes it down in reverse order.
+ *
+ * <p>What a configuration reload may change (providers, models, context, governance) lives in a
+ * {@link Generation}; the server hands every request to the current one, so a reload builds the
+ * next generation and swaps it in while requests in flight finish on the objects they started with.
  */
 public final class ProxyServer {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
-  private static final long LEDGER_FLUSH_MS = 25;
-  private static final int LEDGER_MAX_QUEUED = 100_000;
   private static final int TOKEN_CACHE_ENTRIES = 50_000;
 
-  private final Vertx vertx;
-  private final Database database;
-  private final LedgerWriter ledger;
-  private final UpstreamClient upstream;
-  private final HttpVerticle verticle;
-  private final String deploymentId;
+  private final Foundation foundation;
+  private final LiveModule live;
+  private final ProvidersModule providers;
+  private final ClientsModule clients;
+  private final GuardrailsModule guardrails;
+  private final AlertCenter alerts;
+  private final RoutingModule routing;
+  private final List<Module> shared;
+  private final ConfigReload reload;
+  private final AtomicReference<Generation> current = new AtomicReference<>();
+  private HttpVerticle verticle;
+  private String deploymentId;
 
-  private ProxyServer(Vertx vertx, Database database, LedgerWriter ledger, UpstreamClient upstream,
-                      HttpVerticle verticle, String deploymentId) {
-    this.vertx = vertx;
-    this.database = database;
-    this.ledger = ledger;
-    this.upstream = upstream;
-    this.verticle = verticle;
-    this.deploymentId = deploymentId;
+  /** The reloadable part: its configuration, its own modules and the routes built over them. */
+  record Generation(Foundation foundation, List<Module> modules, Router router) {}
+
+  private ProxyServer(Foundation foundation, LiveModule live, ProvidersModule providers, ClientsModule clients,
+                      GuardrailsModule guardrails, AgentModule agents, RoutingModule routing) {
+    this.foundation = foundation;
+    this.live = live;
+    this.providers = providers;
+    this.clients = clients;
+    this.guardrails = guardrails;
+    this.routing = routing;
+    this.shared = List.of(live, providers, clients, guardrails, agents, routing);
+    this.alerts = new AlertCenter(live.events());
+    this.reload = new ConfigReload(this);
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
+    // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
+    // load, which is not an event loop's to spend.
+    ProxyMetrics metrics = new ProxyMetrics();
     TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
-    // The vocabularies load on a worker while the database opens, instead of blocking the event
-    // loop for a second or more at the first request. Should this fail, the first count tries again.
-    Future<Void> vocabularies = vertx.<Void>executeBlocking(() -> {
-      tokens.preload();
-      return null;
-    }, false).recover(e -> {
-      LOG.warning("token vocabularies not preloaded: " + e.getMessage());
-      return Future.succeededFuture();
-    });
-    return Future.all(Database.open(vertx, config.databaseFile()), vocabularies).compose(opened -> {
-      Database database = opened.resultAt(0);
-      LedgerStore store = new SqliteLedgerStore(database.pool());
-      LedgerWriter ledger = new LedgerWriter(vertx, store, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED);
-      UpstreamClient upstream = new UpstreamClient(vertx);
-      SecretScrubber scrubber = new SecretScrubber(config.secrets());
-      ChatPipeline chat = new ChatPipeline(vertx, new ModelResolver(config), new WireAdapters(), upstream,
-          tokens, ledger, EventSink.NONE, scrubber);
-      HttpVerticle verticle = new HttpVerticle(config.server().host(), config.server().port(),
-          () -> routes(vertx, config, chat, store, ledger));
-      return vertx.deployVerticle(verticle)
-          .map(id -> new ProxyServer(vertx, database, ledger, upstream, verticle, id))
-          .onSuccess(server -> LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":"
-              + server.port() + " (" + config.models().size() + " models, " + config.providers().size()
-              + " providers, database " + config.databaseFile() + ")"))
-          .onFailure(e -> database.close());
+    // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    return vertx.executeBlocking(tokens::preload, false)
+        .compose(loaded -> Database.open(vertx, config.databaseFile()))
+        .compose(database -> {
+          Foundation f = Foundation.create(vertx, config, database, tokens);
+          LiveModule live = LiveModule.create(f, metrics);
+          ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
+              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f),
+              RoutingModule.create(f, live.events()));
+          // Shared modules start first: the routes of the first generation mount what they started.
+          return Future.all(server.shared.stream().map(Module::beforeListening).toList())
+              .compose(v -> {
+                Generation first = server.generation(f);
+                return Future.all(first.modules().stream().map(Module::beforeListening).toList())
+                    .compose(started -> server.listen(first));
+              })
+              .onFailure(e -> {
+                live.close();
+                database.close();
+              });
+        })
+        .onFailure(e -> metrics.close());
+  }
+
+  private Future<ProxyServer> listen(Generation first) {
+    current.set(first);
+    ProxyConfig config = foundation.config();
+    verticle = new HttpVerticle(config.server().host(), config.server().port(),
+        request -> current.get().router().handle(request));
+    return foundation.vertx().deployVerticle(verticle).map(id -> {
+      deploymentId = id;
+      foundation.self().bind(port());
+      LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + port() + " ("
+          + config.models().size() + " models, " + config.providers().size() + " providers, database "
+          + config.databaseFile() + ")");
+      return this;
     });
   }
 
-  private static Router routes(Vertx vertx, ProxyConfig config, ChatPipeline chat, LedgerStore store, LedgerWriter ledger) {
-    long maxBody = config.server().maxBodyBytes();
-    Router router = ApiRouter.create(vertx, maxBody);
-    router.route().handler(new RequestGuard(config.server()));
+  /** The modules a reload rebuilds, and the pipeline and routes over them and the shared ones. */
+  Generation generation(Foundation f) {
+    ContextModule context = ContextModule.create(f, live.events());
+    providers.update(f.config());
+    GovernanceModule governance = GovernanceModule.create(f, live.events(), alerts);
+    governance.onReloadConfig(reload::reload);
+    governance.onResetBreakers(() -> Future.succeededFuture(
+        new JsonObject().put("reset", providers.health().resetBreakers())));
+    ChatPipeline chat = new ChatPipeline(new ChatServices(new ModelResolver(f.config()), new WireAdapters(),
+        f.upstream(), providers.health(), f.tokens(), context.steps(), governance.limiter(), governance.quotas(),
+        governance.cache(), f.ledger(), live.events(), clients.monitor(), f.scrubber(), guardrails.guardrails(),
+        routing.step(f, providers.health(), context.steps())));
+    List<Module> own = List.of(context, governance);
+    List<Module> all = new ArrayList<>(shared);
+    all.addAll(own);
+    return new Generation(f, own, routes(f, chat, all));
+  }
+
+  private static Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
+    long maxBody = f.config().server().maxBodyBytes();
+    Router router = ApiRouter.create(f.vertx(), maxBody);
+    router.route().handler(new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(ApiRouter.bodies(maxBody)).handler(chat::handle);
     }
-    new ModelRoutes(config).mount(router);
-    new LedgerRoutes(store, ledger).mount(router);
-    new ExportRoutes(store, ledger).mount(router);
+    new ModelRoutes(f.config()).mount(router);
+    new LedgerRoutes(f.store(), f.ledger()).mount(router);
+    new ExportRoutes(f.store(), f.ledger()).mount(router);
+    modules.forEach(m -> m.mount(router));
     return router;
+  }
+
+  Foundation foundation() {
+    return current.get().foundation();
+  }
+
+  /** Makes {@code next} the generation new requests go to; the old one's modules close after {@code graceMs}. */
+  void swap(Generation next, long graceMs) {
+    Generation old = current.getAndSet(next);
+    foundation.vertx().setTimer(Math.max(1, graceMs), id -> old.modules().forEach(Module::close));
+  }
+
+  /** Circuit breakers and recent latency of every provider (and {@code resetBreakers()} for recovery). */
+  public ProviderHealthRegistry providerHealth() {
+    return providers.health();
   }
 
   public int port() {
@@ -97,13 +174,29 @@ public final class ProxyServer {
   }
 
   public LedgerWriter ledger() {
-    return ledger;
+    return foundation.ledger();
+  }
+
+  /** Where features publish their events for the dashboard (and where it subscribes). */
+
+  public LiveHub events() {
+    return live.hub();
   }
 
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId)
-        .compose(v -> ledger.flush())
-        .compose(v -> upstream.close())
-        .compose(v -> database.close());
+    List<Module> all = new ArrayList<>(shared);
+    all.addAll(current.get().modules());
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Module module = all.get(i);
+      chain = chain.compose(v -> module.close());
+    }
+    Vertx vertx = foundation.vertx();
+    return chain
+        .compose(v -> vertx.undeploy(deploymentId))
+        .compose(v -> foundation.ledger().flush())
+        .andThen(v -> live.metrics().close())
+        .compose(v -> foundation.upstream().close())
+        .compose(v -> foundation.database().close());
   }
 }

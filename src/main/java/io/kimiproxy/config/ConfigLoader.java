@@ -4,7 +4,9 @@ import io.kimiproxy.core.util.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +27,9 @@ import org.tomlj.TomlParseResult;
 public final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models");
+  private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
+      "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
+      "cache", "routing");
 
   private ConfigLoader() {}
 
@@ -33,8 +37,12 @@ public final class ConfigLoader {
     String text;
     try {
       text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), null, "no such file");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(file.toString(), null, "permission denied");
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), null, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      throw new ConfigException(file.toString(), null, "cannot read the file: " + e.getMessage());
     }
     return parse(text, file, env);
   }
@@ -52,12 +60,30 @@ public final class ConfigLoader {
     }
     ServerConfig server = server(root.section("server"));
     Path folder = Objects.requireNonNullElse(file.toAbsolutePath().getParent(), Path.of("."));
-    Path database = storage(root.section("storage"), folder);
-    Map<String, ProviderConfig> providers = providers(root.section("providers"));
-    Map<String, ModelConfig> models = models(root.section("models"), providers);
+    TomlSection storage = root.section("storage");
+    Path database = storage(storage, folder);
+    RetentionConfig retention = retention(storage);
+    storage.finish();
+    Map<String, ScopeLimits> limits = new LinkedHashMap<>();
+    Map<String, ProviderConfig> providers = providers(root.section("providers"), limits);
+    Map<String, List<String>> smart = new LinkedHashMap<>();
+    Map<String, ModelConfig> models = models(root.section("models"), providers, limits, smart);
+    RoutingConfig routing = RoutingSection.parse(root.section("routing"), smart);
+    ContextConfig context = context(root.section("context"));
+    SanitizerConfig sanitizer = sanitizer(root.section("sanitizer"));
+    CompactionConfig compaction = compaction(root.section("compaction"), models);
+    AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
+    ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
+    GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
+    GovernanceConfig governance = new GovernanceConfig(
+        GovernanceSections.rateLimits(root.section("rate_limits"), limits),
+        GovernanceSections.quotas(root.section("quotas"), providers, models, server.apiKeys().size()),
+        GovernanceSections.cache(root.section("cache"), folder),
+        retention);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
-        Collections.unmodifiableMap(models));
+        Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
+        routing);
     checkListen(config);
     return config;
   }
@@ -100,14 +126,19 @@ public final class ConfigLoader {
     return new ServerConfig(host, port, List.copyOf(keys), maxBodyMb * 1024 * 1024, hosts, origins);
   }
 
+  private static RetentionConfig retention(TomlSection s) {
+    int days = (int) s.integer("retention_days", 90, 0, 36_500);
+    long vacuumHours = s.integer("vacuum_interval_h", 24, 0, 24 * 365);
+    return new RetentionConfig(days, vacuumHours * 3_600_000L);
+  }
+
   private static Path storage(TomlSection s, Path folder) {
     String path = s.string("path", "data/kimi-proxy.db");
-    s.finish();
     Path p = Path.of(path);
     return p.isAbsolute() ? p : folder.resolve(p).normalize();
   }
 
-  private static Map<String, ProviderConfig> providers(TomlSection section) {
+  private static Map<String, ProviderConfig> providers(TomlSection section, Map<String, ScopeLimits> limits) {
     Map<String, ProviderConfig> out = new LinkedHashMap<>();
     for (String name : section.keys()) {
       TomlSection p = section.section(name);
@@ -126,17 +157,42 @@ public final class ConfigLoader {
       long idle = p.integer("idle_timeout_s", Math.min(60, total), 1, 3600);
       int maxConnections = (int) p.integer("max_connections", 64, 1, 4096);
       Map<String, String> headers = p.stringMap("headers");
+      ScopeLimits rate = GovernanceSections.limits(p);
+      if (rate.any()) limits.put("provider:" + name, rate);
+      Resilience resilience = resilience(p);
+      Compat compat = new Compat(optionalBool(p, "stream_options"), optionalBool(p, "max_completion_tokens"));
       p.finish();
       out.put(name, new ProviderConfig(name, type, baseUrl, key, keyEnv, keyless,
-          new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers));
+          new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers,
+          resilience, compat));
     }
     return out;
   }
 
-  private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers) {
+  private static Resilience resilience(TomlSection p) {
+    Resilience d = Resilience.DEFAULTS;
+    int retries = (int) p.integer("max_retries", d.maxRetries(), 0, 10);
+    long baseMs = p.integer("retry_base_ms", d.retryBaseMs(), 1, 60_000);
+    long retryAfterMax = p.integer("retry_after_max_s", d.retryAfterMaxMs() / 1000, 0, 3600);
+    int failures = (int) p.integer("breaker_failures", d.breakerFailures(), 1, 1000);
+    long reset = p.integer("breaker_reset_s", d.breakerResetMs() / 1000, 1, 3600);
+    return new Resilience(retries, baseMs, retryAfterMax * 1000, failures, reset * 1000);
+  }
+
+  /** A boolean the config may leave unset, so that the code's own default for the provider applies. */
+  private static Boolean optionalBool(TomlSection p, String key) {
+    return p.has(key) ? p.bool(key, false) : null;
+  }
+
+  private static Map<String, ModelConfig> models(TomlSection section, Map<String, ProviderConfig> providers,
+                                                Map<String, ScopeLimits> limits, Map<String, List<String>> smart) {
     Map<String, ModelConfig> out = new LinkedHashMap<>();
     for (String alias : section.keys()) {
       TomlSection m = section.section(alias);
+      if (m.has("candidates")) {
+        smart.put(alias, RoutingSection.candidates(m));
+        continue;
+      }
       String provider = m.requiredString("provider");
       if (!providers.containsKey(provider)) {
         throw m.error("provider", "'" + provider + "' is not a configured provider (known: " + String.join(", ", providers.keySet()) + ")");
@@ -147,6 +203,8 @@ public final class ConfigLoader {
       double output = m.decimal("output_price", 0, 0);
       double cached = m.decimal("cached_input_price", input, 0);
       List<String> fallbacks = m.strings("fallbacks");
+      ScopeLimits rate = GovernanceSections.limits(m);
+      if (rate.any()) limits.put("model:" + alias, rate);
       m.finish();
       out.put(alias, new ModelConfig(alias, provider, upstream, maxContext, input, output, cached, fallbacks));
     }
@@ -157,7 +215,53 @@ public final class ConfigLoader {
         }
       }
     }
+    RoutingSection.check(section, smart, out);
     return out;
+  }
+
+  private static ContextConfig context(TomlSection s) {
+    ContextConfig d = ContextConfig.DEFAULTS;
+    long longPart = s.integer("long_part_tokens", d.longPartTokens(), 1, 10_000_000);
+    long tooLong = s.integer("too_long_part_tokens", d.tooLongPartTokens(), 1, 10_000_000);
+    double convergence = s.decimal("convergence_fill", d.convergenceFill(), 0.01);
+    double expansion = s.decimal("expansion_fill", d.expansionFill(), 0.0);
+    s.finish();
+    if (tooLong <= longPart) throw s.error("too_long_part_tokens", "must be greater than long_part_tokens (" + longPart + ")");
+    if (convergence > 1.0) throw s.error("convergence_fill", "is a fraction of max_context: at most 1.0");
+    if (expansion >= convergence) {
+      throw s.error("expansion_fill", "must be below convergence_fill (" + convergence + ") for the phases to have hysteresis");
+    }
+    return new ContextConfig(longPart, tooLong, convergence, expansion);
+  }
+
+  private static SanitizerConfig sanitizer(TomlSection s) {
+    SanitizerConfig d = SanitizerConfig.DEFAULTS;
+    SanitizerConfig config = new SanitizerConfig(
+        s.bool("enabled", d.enabled()),
+        s.integer("threshold_tokens", d.thresholdTokens(), 50, 10_000_000),
+        (int) s.integer("preview_length", d.previewLength(), 0, 10_000),
+        (int) s.integer("keep_last_tool_results", d.keepLastToolResults(), 0, 1_000),
+        s.bool("redact_secrets", d.redactSecrets()));
+    s.finish();
+    return config;
+  }
+
+  private static CompactionConfig compaction(TomlSection s, Map<String, ModelConfig> models) {
+    CompactionConfig d = CompactionConfig.DEFAULTS;
+    String summarizer = s.string("summarizer_model", null);
+    if (summarizer != null && !models.containsKey(summarizer)) {
+      throw s.error("summarizer_model", "'" + summarizer + "' is not a model alias (known: " + String.join(", ", models.keySet()) + ")");
+    }
+    CompactionConfig config = new CompactionConfig(
+        s.bool("enabled", d.enabled()),
+        s.bool("auto", d.auto()),
+        (int) s.integer("keep_last_exchanges", d.keepLastExchanges(), 1, 1_000),
+        summarizer,
+        s.integer("cooldown_s", d.cooldownSeconds(), 0, 86_400),
+        (int) s.integer("max_consecutive_auto", d.maxConsecutiveAuto(), 1, 1_000),
+        s.integer("reserved_output_tokens", d.reservedOutputTokens(), 0, 10_000_000));
+    s.finish();
+    return config;
   }
 
   private static URI url(TomlSection s, String key) {

@@ -11,10 +11,25 @@ import java.util.Map;
  * @param apiKeyEnv the environment variable the key comes from, named in "not configured" errors
  * @param keyless   true when the config sets no api_key at all (a local server that needs none)
  * @param headers   extra headers sent with every call (e.g. OpenRouter's attribution headers)
+ * @param resilience retries, backoff and circuit breaker settings
+ * @param compat    what an OpenAI-compatible server accepts, where the config says so
  */
 public record ProviderConfig(String name, WireType type, URI baseUrl, Secret apiKey, String apiKeyEnv,
                              boolean keyless, Timeouts timeouts, int maxConnections,
-                             Map<String, String> headers) {
+                             Map<String, String> headers, Resilience resilience, Compat compat) {
+
+  /** A provider with the default retries and breaker and no compat switches (for one built by hand, as in tests). */
+  public ProviderConfig(String name, WireType type, URI baseUrl, Secret apiKey, String apiKeyEnv, boolean keyless,
+                        Timeouts timeouts, int maxConnections, Map<String, String> headers) {
+    this(name, type, baseUrl, apiKey, apiKeyEnv, keyless, timeouts, maxConnections, headers, Resilience.DEFAULTS,
+        Compat.UNSET);
+  }
+
+  /** The base URL's path ("/v1", "/openai/v1"), to which adapters append their endpoint. */
+  public String basePath() {
+    String path = baseUrl.getRawPath();
+    return path == null ? "" : path;
+  }
 
   public boolean configured() {
     return keyless || apiKey != null;

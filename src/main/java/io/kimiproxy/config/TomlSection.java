@@ -1,6 +1,7 @@
 package io.kimiproxy.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +102,37 @@ final class TomlSection {
     }
     sub.finish();
     return out;
+  }
+
+  /**
+   * A table of free-form values (an agent's request parameters) as plain Java values: String
+   * (expanded), Long, Double, Boolean, List and Map. Missing reads as empty.
+   */
+  Map<String, Object> values(String key) {
+    Object value = raw(key);
+    if (value == null) return Map.of();
+    if (!(value instanceof TomlTable t)) throw error(key, "expected a table, found " + describe(value));
+    return plainTable(key, t);
+  }
+
+  private Map<String, Object> plainTable(String key, TomlTable t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String k : t.keySet()) {
+      out.put(k, plain(key, t.get(List.of(k))));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private Object plain(String key, Object value) {
+    if (value instanceof String s) return expand.apply(s);
+    if (value instanceof Long || value instanceof Double || value instanceof Boolean) return value;
+    if (value instanceof TomlTable t) return plainTable(key, t);
+    if (value instanceof TomlArray a) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) out.add(plain(key, a.get(i)));
+      return Collections.unmodifiableList(out);
+    }
+    throw error(key, "holds " + describe(value) + ": only strings, numbers, booleans, arrays and tables are allowed");
   }
 
   /** A nested table (missing reads as empty). */

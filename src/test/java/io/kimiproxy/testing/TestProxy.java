@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,8 +46,7 @@ public final class TestProxy implements AutoCloseable {
   }
 
   /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
-  public static TestProxy start() {
-    return start("""
+  public static final String ONE_PROVIDER = """
         [providers.test]
         base_url = "{{UPSTREAM}}/v1"
         api_key = "${TEST_KEY}"
@@ -58,7 +58,11 @@ public final class TestProxy implements AutoCloseable {
         max_context = 1000
         input_price = 2.0
         output_price = 4.0
-        """);
+        """;
+
+  /** The proxy with {@link #ONE_PROVIDER}. */
+  public static TestProxy start() {
+    return start(ONE_PROVIDER);
   }
 
   public static TestProxy start(String providersAndModels) {
@@ -67,12 +71,25 @@ public final class TestProxy implements AutoCloseable {
 
   /** @param serverExtra extra lines for the [server] table (api_keys, allowed_hosts...) */
   public static TestProxy start(String providersAndModels, String serverExtra) {
+    try {
+      return startIn(Files.createTempDirectory("kimi-proxy-test"), providersAndModels, serverExtra);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A proxy in a given folder: on the database a closed proxy left there, as after a restart. */
+  public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra) {
+    return startIn(folder, providersAndModels, serverExtra, "");
+  }
+
+  /** @param storageExtra extra lines for the [storage] table (retention_days, vacuum_interval_h...) */
+  public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra, String storageExtra) {
     WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
         .asynchronousResponseEnabled(true).containerThreads(32));
     upstream.start();
     try {
-      Path folder = Files.createTempDirectory("kimi-proxy-test");
-      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n\n"
+      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n" + storageExtra + "\n\n"
           + providersAndModels.replace("{{UPSTREAM}}", upstream.baseUrl());
       Path file = folder.resolve("config.toml");
       Files.writeString(file, text);
@@ -140,6 +157,19 @@ public final class TestProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A fresh session id, so that a test finds exactly its own ledger rows. */
+  public static String newSession() {
+    return "s-" + UUID.randomUUID();
+  }
+
+  /** A chat request to the proxy, in a session of the test's choosing (to find its ledger rows). */
+  public HttpResponse<String> chat(String model, boolean stream, String session) {
+    String body = "{\"model\":\"" + model + "\",\"stream\":" + stream
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    return send(request("/v1/chat/completions").header("Content-Type", "application/json")
+        .header("X-Session-Id", session).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   /** A minimal chat body for "test/model". */

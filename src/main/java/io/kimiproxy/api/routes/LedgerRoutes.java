@@ -22,6 +22,7 @@ import java.util.function.Function;
  */
 public final class LedgerRoutes {
   private static final long DAY_MS = 86_400_000L;
+  private static final long MINUTE_MS = 60_000L;
 
   private final LedgerStore store;
   private final LedgerWriter writer;
@@ -35,6 +36,9 @@ public final class LedgerRoutes {
     router.get("/api/sessions").handler(ctx -> reply(ctx, this::sessions));
     router.get("/api/sessions/:id").handler(ctx -> reply(ctx, this::session));
     router.get("/api/usage").handler(ctx -> reply(ctx, this::usage));
+    router.get("/api/usage/timeline").handler(ctx -> reply(ctx, this::timeline));
+    // The governance name for the same per-minute series (issue 6); one query serves both.
+    router.get("/api/usage/trend").handler(ctx -> reply(ctx, this::timeline));
   }
 
   private Future<JsonObject> sessions(RoutingContext ctx) {
@@ -58,9 +62,9 @@ public final class LedgerRoutes {
   }
 
   private static JsonObject withRequests(SessionSummary summary, java.util.List<RequestRecord> rows) {
-    JsonArray requests = new JsonArray();
-    rows.forEach(r -> requests.add(r.toJson()));
-    return summary.toJson().put("requests", requests);
+    JsonArray list = new JsonArray();
+    rows.forEach(r -> list.add(r.toJson()));
+    return summary.toJson().put("requests", list);
   }
 
   private Future<JsonObject> usage(RoutingContext ctx) {
@@ -87,6 +91,25 @@ public final class LedgerRoutes {
       total.put("requests", requests).put("prompt_tokens", prompt).put("completion_tokens", completion).put("cost_usd", cost);
       return new JsonObject().put("from", from).put("to", to).put("group_by", grouping.name().toLowerCase())
           .put("data", data).put("total", total);
+    });
+  }
+
+  /** Per-minute usage of the last {@code minutes} minutes (the current one included), for the dashboard's chart. */
+  private Future<JsonObject> timeline(RoutingContext ctx) {
+    int minutes = QueryParams.integer(ctx, "minutes", 90, 1, 1440);
+    String by = ctx.queryParams().get("by");
+    UsageGrouping grouping = UsageGrouping.parse(by);
+    if (grouping == null || grouping == UsageGrouping.DAY) {
+      throw ProxyError.invalidRequest("'by' must be one of model, provider, client.", "by");
+    }
+    long now = System.currentTimeMillis();
+    long from = (now / MINUTE_MS - (minutes - 1)) * MINUTE_MS;
+    long to = now + 1;
+    return writer.flush().compose(v -> store.timeline(from, to, MINUTE_MS, grouping)).map(points -> {
+      JsonArray data = new JsonArray();
+      points.forEach(p -> data.add(p.toJson()));
+      return new JsonObject().put("from", from).put("to", to).put("bucket_ms", MINUTE_MS)
+          .put("by", grouping.name().toLowerCase()).put("data", data);
     });
   }
 

@@ -6,6 +6,7 @@ import io.kimiproxy.config.ProxyConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /** {@code GET /v1/models} in OpenAI's list shape, and {@code GET /health}. */
 public final class ModelRoutes {
@@ -39,7 +40,30 @@ public final class ModelRoutes {
           .put("upstream_model", m.upstreamModel())
           .put("configured", provider.configured()));
     }
+    config.routing().candidates().forEach((alias, candidates) -> data.add(smart(alias, candidates)));
     return new JsonObject().put("object", "list").put("data", data);
+  }
+
+  /**
+   * A smart alias, so that clients picking from this list can find it: its window is the largest
+   * candidate's (the most it can take), and it is usable when any candidate's provider has a key.
+   */
+  private JsonObject smart(String alias, List<String> candidates) {
+    long window = 0;
+    boolean configured = false;
+    for (String name : candidates) {
+      ModelConfig m = config.models().get(name);
+      window = Math.max(window, m.maxContext());
+      configured |= config.providers().get(m.provider()).configured();
+    }
+    return new JsonObject()
+        .put("id", alias)
+        .put("object", "model")
+        .put("created", startedAtSeconds)
+        .put("owned_by", "kimi-proxy")
+        .put("context_length", window)
+        .put("candidates", new JsonArray(candidates))
+        .put("configured", configured);
   }
 
   private JsonObject providers() {

@@ -3,11 +3,15 @@ package io.kimiproxy.api.security;
 import io.kimiproxy.api.http.ErrorReplies;
 import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.Secret;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -19,17 +23,35 @@ import java.util.regex.Pattern;
  *   <li>the Host header must be a loopback name, an IP literal or a configured name (a DNS
  *       rebinding attack arrives with the attacker's domain name);</li>
  *   <li>a browser Origin must be the proxy's own or a configured one;</li>
- *   <li>with {@code server.api_keys} set, every request but the health check carries a valid bearer key.</li>
+ *   <li>with {@code server.api_keys} set, every request but the health check and the dashboard's
+ *       page (which holds no data) carries a valid bearer key. Browsers cannot set Authorization on a
+ *       WebSocket, so on {@link #WEBSOCKET_PATH} the key may also come as {@code ?key=} or as a
+ *       subprotocol {@code kimi-key.<base64url of the key>} next to {@link #WEBSOCKET_PROTOCOL};</li>
+ *   <li>the proxy's calls to itself ({@link InternalCalls}) carry its per-process token instead.</li>
  * </ul>
  */
 public final class RequestGuard implements Handler<RoutingContext> {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Set<String> PUBLIC_PATHS = Set.of("/health");
+  public static final String WEBSOCKET_PATH = "/ws";
+  /** The subprotocol the server selects, so the browser accepts the handshake that carried the key. */
+  public static final String WEBSOCKET_PROTOCOL = "kimi-proxy";
+  private static final String KEY_PROTOCOL_PREFIX = "kimi-key.";
+  private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/");
+  /** The dashboard's files (static/): code and styles, no data. */
+  public static final String PAGE_FILES = "/[A-Za-z0-9_-]+\\.(html|js|css)";
+  private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
+  /**
+   * The routing context's data item naming the client key a request carried: "key-N" for the
+   * N-th of server.api_keys (never the key itself); absent when no key was needed.
+   */
+  public static final String CLIENT_KEY = "kimi-proxy.client-key";
 
   private final ServerConfig server;
+  private final InternalCalls internal;
 
-  public RequestGuard(ServerConfig server) {
+  public RequestGuard(ServerConfig server, InternalCalls internal) {
     this.server = server;
+    this.internal = internal;
   }
 
   @Override
@@ -47,9 +69,24 @@ public final class RequestGuard implements Handler<RoutingContext> {
           + "' are not allowed: add the origin to server.allowed_origins to permit it."));
       return;
     }
-    if (server.authRequired() && !PUBLIC_PATHS.contains(request.path()) && !authorized(request)) {
-      reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
+    String internalToken = request.getHeader(InternalCalls.TOKEN_HEADER);
+    if (internalToken != null) {
+      if (!internal.accepts(internalToken)) {
+        reject(ctx, ProxyError.unauthorized("Invalid internal call token."));
+        return;
+      }
+      String kind = request.getHeader(InternalCalls.KIND_HEADER);
+      ctx.put(InternalCalls.KIND_KEY, kind == null || kind.isBlank() || kind.equals("chat") ? "internal" : kind);
+      ctx.next();
       return;
+    }
+    if (server.authRequired() && !isPublic(request)) {
+      int key = keyNumber(request);
+      if (key == 0) {
+        reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
+        return;
+      }
+      ctx.put(CLIENT_KEY, "key-" + key);
     }
     ctx.next();
   }
@@ -68,15 +105,42 @@ public final class RequestGuard implements Handler<RoutingContext> {
     return server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin));
   }
 
-  private boolean authorized(HttpServerRequest request) {
+  private static boolean isPublic(HttpServerRequest request) {
+    String path = request.path();
+    return PUBLIC_PATHS.contains(path) || request.method() == HttpMethod.GET && PAGE_FILE.matcher(path).matches();
+  }
+
+  /** The 1-based position in server.api_keys of the key the request carries, 0 for none. */
+  private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
-    String presented = header.substring(7).trim();
-    boolean ok = false;
-    for (Secret key : server.apiKeys()) {
-      ok |= key.matches(presented); // no early exit: timing tells nothing about which key nearly matched
+    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
+        : request.path().equals(WEBSOCKET_PATH) ? webSocketKey(request) : null;
+    if (presented == null) return 0;
+    int found = 0;
+    for (int i = 0; i < server.apiKeys().size(); i++) {
+      Secret key = server.apiKeys().get(i);
+      // no early exit: timing tells nothing about which key nearly matched
+      if (key.matches(presented) && found == 0) found = i + 1;
     }
-    return ok;
+    return found;
+  }
+
+  private static String webSocketKey(HttpServerRequest request) {
+    String query = request.getParam("key");
+    if (query != null) return query;
+    String protocols = request.getHeader("Sec-WebSocket-Protocol");
+    if (protocols == null) return null;
+    for (String protocol : protocols.split(",")) {
+      String p = protocol.trim();
+      if (p.startsWith(KEY_PROTOCOL_PREFIX)) {
+        try {
+          return new String(Base64.getUrlDecoder().decode(p.substring(KEY_PROTOCOL_PREFIX.length())), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   private static void reject(RoutingContext ctx, ProxyError error) {

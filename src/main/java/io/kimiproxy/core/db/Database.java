@@ -9,6 +9,10 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -62,20 +66,43 @@ public final class Database {
     return file;
   }
 
+  /**
+   * Runs {@code work} in one transaction on one connection, with SQLite's own BEGIN IMMEDIATE /
+   * COMMIT. Vert.x's {@code Pool.withTransaction} turns autocommit off and leaves the connection
+   * that way, so later statements on it would sit in a transaction that is never committed
+   * (invisible to other connections and lost on a crash). Use this instead.
+   */
+  public <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
+    return inTransaction(pool, work);
+  }
+
+  static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
+        .compose(begun -> work.apply(conn).transform(result -> {
+          if (result.succeeded()) {
+            return conn.query("COMMIT").execute().map(result.result());
+          }
+          return conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(result.cause()));
+        })));
+  }
+
   public Future<Void> close() {
     return pool.close();
   }
 
+  /** Applies every version not yet recorded, in order (versions written in parallel may land out of order). */
   private Future<Void> migrate() {
     return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
         .execute()
-        .compose(v -> pool.query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version").execute())
+        .compose(v -> pool.query("SELECT version FROM schema_version").execute())
         .compose(rows -> {
-          int current = rows.iterator().next().getInteger("v");
+          Set<Integer> applied = new HashSet<>();
+          rows.forEach(row -> applied.add(row.getInteger("version")));
           Future<Void> chain = Future.succeededFuture();
-          for (Migrations.Migration m : Migrations.ALL) {
-            if (m.version() > current) {
-              chain = chain.compose(v -> pool.withTransaction(conn -> apply(conn, m)));
+          for (Migrations.Migration m : Migrations.ALL.stream()
+              .sorted(Comparator.comparingInt(Migrations.Migration::version)).toList()) {
+            if (!applied.contains(m.version())) {
+              chain = chain.compose(v -> inTransaction(pool, conn -> apply(conn, m)));
             }
           }
           return chain;

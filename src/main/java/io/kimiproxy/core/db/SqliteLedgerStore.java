@@ -1,5 +1,6 @@
 package io.kimiproxy.core.db;
 
+import io.kimiproxy.core.ledger.CacheSaving;
 import io.kimiproxy.core.ledger.LedgerPage;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.RequestQuery;
@@ -7,7 +8,9 @@ import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.ledger.SessionSummary;
 import io.kimiproxy.core.ledger.UsageGroup;
 import io.kimiproxy.core.ledger.UsageGrouping;
+import io.kimiproxy.core.ledger.UsagePoint;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.ledger.Spending;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,22 +23,25 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   private static final String REQUEST_COLUMNS = "id, parent_id, attempt, kind, ts, session_id, client, model_alias, "
       + "provider, upstream_model, stream, status, error_type, error_code, error_message, prompt_tokens, "
-      + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context";
+      + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context, "
+      + "client_key, cache_hit, saved_usd";
 
   private static final String INSERT_REQUEST = "INSERT OR IGNORE INTO requests (" + REQUEST_COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  // The fill follows the latest request that measured a prompt; totals accumulate.
+  // The fill follows the latest request that measured a prompt; totals accumulate. A side call
+  // made for the session (a summary: request_count 0) adds its tokens and cost but leaves the
+  // session's client, model and fill to its chat requests.
   private static final String UPSERT_SESSION = """
       INSERT INTO sessions (id, client, model_alias, provider, first_seen, last_seen, request_count, error_count,
         prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill)
-      VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET
-        client = excluded.client,
-        model_alias = excluded.model_alias,
-        provider = COALESCE(excluded.provider, sessions.provider),
+        client = CASE WHEN excluded.request_count > 0 THEN excluded.client ELSE sessions.client END,
+        model_alias = CASE WHEN excluded.request_count > 0 THEN excluded.model_alias ELSE sessions.model_alias END,
+        provider = CASE WHEN excluded.request_count > 0 THEN COALESCE(excluded.provider, sessions.provider) ELSE sessions.provider END,
         last_seen = MAX(sessions.last_seen, excluded.last_seen),
-        request_count = sessions.request_count + 1,
+        request_count = sessions.request_count + excluded.request_count,
         error_count = sessions.error_count + excluded.error_count,
         prompt_tokens_total = sessions.prompt_tokens_total + excluded.prompt_tokens_total,
         completion_tokens_total = sessions.completion_tokens_total + excluded.completion_tokens_total,
@@ -45,8 +51,11 @@ public final class SqliteLedgerStore implements LedgerStore {
         context_fill = CASE WHEN excluded.last_prompt_tokens > 0 THEN excluded.context_fill ELSE sessions.context_fill END
       """;
 
-  private static final String SESSION_COLUMNS = "id, client, model_alias, provider, first_seen, last_seen, request_count, "
-      + "error_count, prompt_tokens_total, completion_tokens_total, cost_total, last_prompt_tokens, max_context, context_fill";
+  // The phase and memory share come from the session's latest context map, when it has one.
+  private static final String SELECT_SESSIONS = "SELECT s.id, s.client, s.model_alias, s.provider, s.first_seen, "
+      + "s.last_seen, s.request_count, s.error_count, s.prompt_tokens_total, s.completion_tokens_total, s.cost_total, "
+      + "s.last_prompt_tokens, s.max_context, s.context_fill, c.phase, c.memory_tokens, c.prompt_tokens AS map_prompt_tokens "
+      + "FROM sessions s LEFT JOIN context_maps c ON c.session_id = s.id";
 
   private final Pool pool;
 
@@ -63,7 +72,7 @@ public final class SqliteLedgerStore implements LedgerStore {
       requests.add(requestTuple(r));
       if (r.parentId() == null && r.sessionId() != null) sessions.add(sessionTuple(r));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
+    return Database.inTransaction(pool, conn -> conn.preparedQuery(INSERT_REQUEST).executeBatch(requests)
         .compose(v -> sessions.isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(UPSERT_SESSION).executeBatch(sessions))
         .mapEmpty());
@@ -71,7 +80,7 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<List<SessionSummary>> sessions(int limit) {
-    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions ORDER BY last_seen DESC LIMIT ?")
+    return pool.preparedQuery(SELECT_SESSIONS + " ORDER BY s.last_seen DESC LIMIT ?")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<SessionSummary> out = new ArrayList<>();
@@ -82,7 +91,7 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<SessionSummary> session(String id) {
-    return pool.preparedQuery("SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ?")
+    return pool.preparedQuery(SELECT_SESSIONS + " WHERE s.id = ?")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : session(rows.iterator().next()));
   }
@@ -121,26 +130,82 @@ public final class SqliteLedgerStore implements LedgerStore {
 
   @Override
   public Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping) {
-    String key = switch (grouping) {
-      case MODEL -> "model_alias";
-      case PROVIDER -> "COALESCE(provider, '')";
-      case CLIENT -> "client";
-      case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
-    };
-    String sql = "SELECT " + key + " AS k,"
+    String sql = "SELECT " + groupKey(grouping) + " AS k,"
         + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
         + " SUM(CASE WHEN parent_id IS NULL AND status >= 400 THEN 1 ELSE 0 END) AS errors,"
         + " SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, SUM(cached_tokens) AS ca,"
-        + " SUM(reasoning_tokens) AS r, SUM(cost_usd) AS cost, AVG(latency_ms) AS lat"
+        // Aggregates of REAL come back from sqlite-jdbc as 32-bit floats: sum in integer nano-dollars instead.
+        + " SUM(reasoning_tokens) AS r, CAST(ROUND(SUM(cost_usd) * 1e9) AS INTEGER) AS cost_nano,"
+        + " CAST(ROUND(AVG(latency_ms) * 1000) AS INTEGER) AS lat_micro"
         + " FROM requests WHERE ts >= ? AND ts < ? GROUP BY k ORDER BY k";
     return pool.preparedQuery(sql).execute(Tuple.of(fromMs, toMs)).map(rows -> {
       List<UsageGroup> out = new ArrayList<>();
       for (Row row : rows) {
         out.add(new UsageGroup(row.getString("k"), num(row, "requests"), num(row, "errors"), num(row, "p"),
-            num(row, "c"), num(row, "ca"), num(row, "r"), dbl(row, "cost"), dbl(row, "lat")));
+            num(row, "c"), num(row, "ca"), num(row, "r"), num(row, "cost_nano") / 1e9, num(row, "lat_micro") / 1000.0));
       }
       return out;
     });
+  }
+
+  @Override
+  public Future<List<UsagePoint>> timeline(long fromMs, long toMs, long bucketMs, UsageGrouping grouping) {
+    String sql = "SELECT (ts / ?) * ? AS bucket, " + groupKey(grouping) + " AS k,"
+        + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
+        + " SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, CAST(ROUND(SUM(cost_usd) * 1e9) AS INTEGER) AS cost_nano"
+        + " FROM requests WHERE ts >= ? AND ts < ? GROUP BY bucket, k ORDER BY bucket, k";
+    return pool.preparedQuery(sql).execute(Tuple.of(bucketMs, bucketMs, fromMs, toMs)).map(rows -> {
+      List<UsagePoint> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new UsagePoint(num(row, "bucket"), row.getString("k"), num(row, "requests"), num(row, "p"),
+            num(row, "c"), num(row, "cost_nano") / 1e9));
+      }
+      return out;
+    });
+  }
+
+  private static String groupKey(UsageGrouping grouping) {
+    return switch (grouping) {
+      case MODEL -> "model_alias";
+      case PROVIDER -> "COALESCE(provider, '')";
+      case CLIENT -> "client";
+      case DAY -> "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')";
+    };
+  }
+
+  @Override
+  public Future<List<CacheSaving>> cacheSavings() {
+    return pool.query("SELECT client, COUNT(*) AS hits, SUM(prompt_tokens + completion_tokens) AS tokens,"
+            + " CAST(ROUND(SUM(saved_usd) * 1e9) AS INTEGER) AS saved_nano FROM requests WHERE cache_hit = 1 GROUP BY client ORDER BY client")
+        .execute().map(rows -> {
+          List<CacheSaving> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new CacheSaving(r.getString("client"), num(r, "hits"), num(r, "tokens"), num(r, "saved_nano") / 1e9)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Spending> spentSince(String scope, long fromMs) {
+    int colon = scope.indexOf(':');
+    String column = colon < 0 ? null : switch (scope.substring(0, colon)) {
+      case "provider" -> "provider";
+      case "model" -> "model_alias";
+      case "client" -> "client_key";
+      default -> throw new IllegalArgumentException("unknown scope " + scope);
+    };
+    Tuple args = Tuple.of(fromMs);
+    String filter = "";
+    if (column != null) {
+      filter = " AND " + column + " = ?";
+      args.addValue(scope.substring(colon + 1));
+    }
+    return pool.preparedQuery("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens,"
+            + " CAST(ROUND(COALESCE(SUM(cost_usd), 0) * 1e9) AS INTEGER) AS cost_nano FROM requests WHERE ts >= ?"
+            + " AND cache_hit = 0 AND provider IS NOT NULL AND status < 400" + filter)
+        .execute(args).map(rows -> {
+          Row r = rows.iterator().next();
+          return new Spending(num(r, "tokens"), num(r, "cost_nano") / 1e9);
+        });
   }
 
   private static String where(RequestQuery query, Tuple args) {
@@ -161,24 +226,28 @@ public final class SqliteLedgerStore implements LedgerStore {
         .addValue(r.errorType()).addValue(r.errorCode()).addValue(r.errorMessage())
         .addValue(u.promptTokens()).addValue(u.completionTokens()).addValue(u.cachedTokens())
         .addValue(u.reasoningTokens()).addValue(r.tokensEstimated() ? 1 : 0).addValue(r.costUsd())
-        .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext());
+        .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext())
+        .addValue(r.clientKey()).addValue(r.cacheHit() ? 1 : 0).addValue(r.savedUsd());
   }
 
   private static Tuple sessionTuple(RequestRecord r) {
+    boolean chat = r.kind().equals("chat");
     long prompt = r.usage().promptTokens();
-    double fill = r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0;
+    long maxContext = chat ? r.maxContext() : 0;
+    double fill = maxContext > 0 ? (double) prompt / maxContext : 0.0;
     return Tuple.tuple()
         .addValue(r.sessionId()).addValue(r.client()).addValue(r.modelAlias()).addValue(r.provider())
-        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(r.failed() ? 1 : 0)
+        .addValue(r.timestampMs()).addValue(r.timestampMs()).addValue(chat ? 1 : 0).addValue(r.failed() ? 1 : 0)
         .addValue(prompt).addValue(r.usage().completionTokens()).addValue(r.costUsd())
-        .addValue(prompt).addValue(r.maxContext()).addValue(fill);
+        .addValue(chat ? prompt : 0).addValue(maxContext).addValue(fill);
   }
 
   private static SessionSummary session(Row row) {
     return new SessionSummary(row.getString("id"), row.getString("client"), row.getString("model_alias"),
         row.getString("provider"), num(row, "first_seen"), num(row, "last_seen"), num(row, "request_count"),
         num(row, "error_count"), num(row, "prompt_tokens_total"), num(row, "completion_tokens_total"),
-        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"));
+        dbl(row, "cost_total"), num(row, "last_prompt_tokens"), num(row, "max_context"), dbl(row, "context_fill"),
+        row.getString("phase"), num(row, "memory_tokens"), Math.max(0, num(row, "map_prompt_tokens") - num(row, "memory_tokens")));
   }
 
   private static RequestRecord request(Row row) {
@@ -191,7 +260,8 @@ public final class SqliteLedgerStore implements LedgerStore {
         new Usage(num(row, "prompt_tokens"), num(row, "completion_tokens"), num(row, "cached_tokens"),
             num(row, "reasoning_tokens")),
         num(row, "tokens_estimated") != 0, dbl(row, "cost_usd"), num(row, "latency_ms"),
-        ttfb instanceof Number n ? n.longValue() : null, num(row, "max_context"));
+        ttfb instanceof Number n ? n.longValue() : null, num(row, "max_context"), row.getString("client_key"),
+        num(row, "cache_hit") != 0, dbl(row, "saved_usd"));
   }
 
   private static long num(Row row, String column) {

@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
  * the HTTP layer renders them in OpenAI's error shape.
  */
 public final class ProxyError extends RuntimeException {
+  /** The code of {@link #circuitOpen}: no call was made, so there is nothing to retry on that provider. */
+  public static final String CIRCUIT_OPEN = "provider_circuit_open";
 
   private final int status;
   private final String type;
@@ -65,6 +67,26 @@ public final class ProxyError extends RuntimeException {
   public static ProxyError badUpstreamResponse(String provider, String detail) {
     return new ProxyError(502, ErrorType.UPSTREAM, "bad_upstream_response",
         null, "Provider '" + provider + "' sent an invalid response: " + detail, true, null);
+  }
+
+  /** The prompt does not fit the model's window: OpenAI's own code, which IDE clients recognise. */
+  public static ProxyError contextLengthExceeded(String message) {
+    return new ProxyError(400, ErrorType.INVALID_REQUEST, "context_length_exceeded", "messages", message, false, null);
+  }
+
+  /**
+   * The provider's circuit breaker is open: it failed repeatedly and is skipped until a probe
+   * succeeds. Retriable, because a fallback alias on another provider may answer.
+   */
+  public static ProxyError circuitOpen(String provider, long retryAfterSeconds) {
+    return new ProxyError(503, ErrorType.UPSTREAM, CIRCUIT_OPEN, null, "Provider '" + provider
+        + "' is failing and is skipped for now (circuit breaker open); try again shortly.", true,
+        String.valueOf(retryAfterSeconds));
+  }
+
+  /** The client went away before its answer was complete; recorded, never sent. */
+  public static ProxyError clientClosed() {
+    return of(499, "client_closed", "client_closed", "The client closed the connection before the answer was complete.");
   }
 
   public static ProxyError internal(String message) {

@@ -15,6 +15,11 @@ public final class EventNames {
   public static final String COMPACTION = "compaction";
   public static final String RATE_LIMIT = "rate_limit";
   public static final String QUOTA = "quota";
+  public static final String CLIENT_UPDATED = "client_updated";
+  /** A tool call a guardrail flagged or blocked. */
+  public static final String GUARDRAIL = "guardrail";
+  /** A smart alias chose a candidate (the scores; see docs/routing.md). */
+  public static final String ROUTING_DECISION = "routing_decision";
 
   private EventNames() {}
 }

@@ -25,4 +25,16 @@ public interface LedgerStore {
   Future<List<RequestRecord>> latestRequests(RequestQuery query, int limit);
 
   Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping);
+
+  /** Usage per group and per bucket of {@code bucketMs} (aligned on the epoch), in time order. */
+  Future<List<UsagePoint>> timeline(long fromMs, long toMs, long bucketMs, UsageGrouping grouping);
+
+  /** Savings of cache hits, per client. */
+  Future<List<CacheSaving>> cacheSavings();
+
+  /**
+   * Tokens and cost of the {@link RequestRecord#billed() billed} rows since {@code fromMs} in a scope:
+   * "global", "provider:x", "model:x" or "client:key-n".
+   */
+  Future<Spending> spentSince(String scope, long fromMs);
 }

@@ -5,8 +5,10 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +28,7 @@ public final class LedgerWriter {
   private final ConcurrentLinkedQueue<RequestRecord> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger depth = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
+  private final List<Consumer<RequestRecord>> observers = new CopyOnWriteArrayList<>();
   private Future<Void> tail = Future.succeededFuture(); // guarded by this: writes run one after another
   private boolean flushScheduled; // guarded by this
 
@@ -47,6 +50,22 @@ public final class LedgerWriter {
     queue.add(row);
     depth.incrementAndGet();
     scheduleFlush();
+    for (Consumer<RequestRecord> observer : observers) {
+      try {
+        observer.accept(row);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "ledger observer failed; the row is recorded anyway", e);
+      }
+    }
+  }
+
+  /**
+   * Hands every row recorded from now on to {@code observer} as well (metrics), so whatever records
+   * a row (a request, a retry attempt, a summary call) is counted the same way. It runs on the
+   * recording thread: it must be quick.
+   */
+  public void observe(Consumer<RequestRecord> observer) {
+    observers.add(observer);
   }
 
   /** Writes everything recorded so far; completes when it is on disk (or its failure was logged). */

@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
  * @param parentId   null for the request the client sees; the request's id for an earlier attempt
  * @param kind       "chat" for client requests; other kinds (summaries, agents) as features add them
  * @param maxContext the model's context window, to derive the session's fill
+ * @param clientKey  which of server.api_keys sent it ("key-2"), or null; never the key itself
+ * @param cacheHit   answered from the response cache: no provider call, no cost
+ * @param savedUsd   what a cache hit would have cost
  */
 public record RequestRecord(
     String id,
@@ -32,13 +35,25 @@ public record RequestRecord(
     double costUsd,
     long latencyMs,
     Long ttfbMs,
-    long maxContext) {
+    long maxContext,
+    String clientKey,
+    boolean cacheHit,
+    double savedUsd) {
 
   /** Column names of {@link #toJson()} and of the CSV export, in order. */
   public static final java.util.List<String> FIELDS = java.util.List.of("id", "parent_id", "attempt", "kind", "ts",
       "session", "client", "model", "provider", "upstream_model", "stream", "status", "error_type", "error_code",
       "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd",
-      "latency_ms", "ttfb_ms");
+      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd");
+
+  /**
+   * Whether a provider answered this row and so billed it: what budgets count. A refusal (by a
+   * budget, a limit or the provider itself) keeps its prompt estimate for display, but cost nothing.
+   * {@link LedgerStore#spentSince} applies the same rule to stored rows.
+   */
+  public boolean billed() {
+    return !cacheHit && provider != null && status < 400;
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -49,7 +64,8 @@ public record RequestRecord(
         .put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens())
         .put("cached_tokens", usage.cachedTokens()).put("reasoning_tokens", usage.reasoningTokens())
         .put("tokens_estimated", tokensEstimated).put("cost_usd", costUsd)
-        .put("latency_ms", latencyMs).put("ttfb_ms", ttfbMs);
+        .put("latency_ms", latencyMs).put("ttfb_ms", ttfbMs)
+        .put("client_key", clientKey).put("cache_hit", cacheHit).put("saved_usd", savedUsd);
   }
 
   public boolean failed() {

@@ -1,10 +1,12 @@
 package io.kimiproxy.core.ledger;
 
+import io.kimiproxy.core.context.ContextMap;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A conversation as the ledger sees it. {@code contextFill} is the last request's prompt tokens
- * over the model's context window (not a running sum); totals are cumulative.
+ * over the model's context window (not a running sum); totals are cumulative. {@code phase} and
+ * the memory/chat split are those of the session's latest context map (null phase before one).
  */
 public record SessionSummary(
     String id,
@@ -20,7 +22,10 @@ public record SessionSummary(
     double costTotal,
     long lastPromptTokens,
     long maxContext,
-    double contextFill) {
+    double contextFill,
+    String phase,
+    long memoryTokens,
+    long chatTokens) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -30,13 +35,15 @@ public record SessionSummary(
         .put("provider", provider)
         .put("first_seen", firstSeenMs)
         .put("last_seen", lastSeenMs)
-        .put("requests", requestCount)
-        .put("errors", errorCount)
+        .put("request_count", requestCount)
+        .put("error_count", errorCount)
         .put("prompt_tokens", promptTokensTotal)
         .put("completion_tokens", completionTokensTotal)
         .put("cost_usd", costTotal)
         .put("last_prompt_tokens", lastPromptTokens)
         .put("max_context", maxContext)
-        .put("context_fill", contextFill);
+        .put("context_fill", contextFill)
+        .put("phase", phase)
+        .put("memory", ContextMap.memoryShare(memoryTokens, chatTokens));
   }
 }

@@ -72,6 +72,18 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     return new ChatRequest(newBody, model, stream, includeUsage);
   }
 
+  /** The same request for another model alias (the body's "model" too). */
+  public ChatRequest withModel(String alias) {
+    JsonObject newBody = new JsonObject(new java.util.LinkedHashMap<>(body.getMap())).put("model", alias);
+    return new ChatRequest(newBody, alias, stream, includeUsage);
+  }
+
+  /** The same request with other messages; the rest of the body is shared, not copied. */
+  public ChatRequest withMessages(JsonArray messages) {
+    JsonObject newBody = new JsonObject(new java.util.LinkedHashMap<>(body.getMap()));
+    return withBody(newBody.put("messages", messages));
+  }
+
   private static String firstLine(String message) {
     if (message == null) return "malformed";
     int nl = message.indexOf('\n');

@@ -1,5 +1,6 @@
 package io.kimiproxy.features.session;
 
+import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.util.ContentHash;
 import io.vertx.core.json.JsonArray;
@@ -35,25 +36,13 @@ public final class SessionIdentifier {
       JsonObject message = (JsonObject) item;
       String role = message.getString("role");
       if (role.equals("system") || role.equals("developer")) {
-        system.append(text(message.getValue("content"))).append('\n');
+        system.append(MessageContent.text(message.getValue("content"))).append('\n');
       } else if (role.equals("user")) {
-        firstUser = text(message.getValue("content"));
+        firstUser = MessageContent.text(message.getValue("content"));
         break;
       }
     }
     String basis = client + '\u0000' + request.model() + '\u0000' + system + '\u0000' + firstUser;
     return "s-" + ContentHash.sha256Hex(basis).substring(0, 16);
-  }
-
-  private static String text(Object content) {
-    if (content instanceof String s) return s;
-    if (content instanceof JsonArray parts) {
-      StringBuilder out = new StringBuilder();
-      for (Object part : parts) {
-        if (part instanceof JsonObject p && p.getValue("text") instanceof String t) out.append(t);
-      }
-      return out.toString();
-    }
-    return "";
   }
 }

@@ -4,6 +4,7 @@ import io.kimiproxy.config.ModelConfig;
 import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.error.ProxyError;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +17,22 @@ public final class ModelResolver {
 
   public ModelResolver(ProxyConfig config) {
     this.config = config;
+  }
+
+  /**
+   * The requested route, then the routes of its fallbacks ({@code fallbacks = [...]}) for when it
+   * fails: those whose provider has a key and whose context window holds the prompt (0 = unknown,
+   * taken as fitting). Whether the prompt fits the requested model itself was settled before
+   * routing, by the context steps (a larger fallback, compaction, or OpenAI's 400).
+   */
+  public List<Route> routes(String requested, long promptTokens) {
+    List<Route> routes = new ArrayList<>();
+    routes.add(resolve(requested));
+    for (String alias : routes.get(0).model().fallbacks()) {
+      Route fallback = resolve(alias);
+      if (fallback.provider().configured() && fits(fallback, promptTokens)) routes.add(fallback);
+    }
+    return List.copyOf(routes);
   }
 
   public Route resolve(String requested) {
@@ -37,4 +54,8 @@ public final class ModelResolver {
         + "; or use <provider>/<model> with a configured provider (" + String.join(", ", config.providers().keySet()) + ").");
   }
 
+  private static boolean fits(Route route, long promptTokens) {
+    long window = route.model().maxContext();
+    return window == 0 || promptTokens <= window;
+  }
 }

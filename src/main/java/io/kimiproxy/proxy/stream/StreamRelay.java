@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.stream;
 
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.sse.SseParser;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /**
  * Moves one streamed answer from a provider to the client, event by event as it arrives.
@@ -23,19 +25,24 @@ import io.vertx.core.json.JsonObject;
  *   <li>A client that goes away cancels the provider's request.</li>
  *   <li>Usage: the proxy always asks for it; the client sees exactly one usage chunk, at the end,
  *       and only when it asked for one, whatever the provider's habit (on every chunk, on the
- *       finish chunk, in a chunk of its own).</li>
+ *       finish chunk, in a chunk of its own, or never: then the proxy's own estimate).</li>
+ *   <li>The client's response head waits for the first chunk: until then nothing has reached the
+ *       client, so a stream that fails early (reset, malformed or empty body, error event, silence)
+ *       ends the relay with the error and the response untouched, and the caller may try again.</li>
  *   <li>A failure after the stream began ends it with an SSE error event and {@code [DONE]}.</li>
  * </ul>
  */
 public final class StreamRelay implements ChunkSink {
-  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+  private static final Buffer DONE = Buffer.buffer(SseFrames.DONE);
   private static final int MAX_TEXT = 1 << 20;
 
   private final HttpServerResponse client;
   private final UpstreamExchange exchange;
   private final StreamDecoder decoder;
   private final boolean clientWantsUsage;
+  private final Function<String, JsonObject> estimatedUsage;
   private final long requestStartNanos;
+  private final SecretScrubber scrubber;
   private final Promise<RelayOutcome> outcome = Promise.promise();
   private final StringBuilder text = new StringBuilder();
   private final SseParser parser = new SseParser(this::onEvent);
@@ -45,27 +52,32 @@ public final class StreamRelay implements ChunkSink {
   private boolean ended;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                      boolean clientWantsUsage, long requestStartNanos) {
+                      boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage, long requestStartNanos,
+                      SecretScrubber scrubber) {
     this.client = client;
     this.exchange = exchange;
     this.decoder = decoder;
     this.clientWantsUsage = clientWantsUsage;
+    this.estimatedUsage = estimatedUsage;
     this.requestStartNanos = requestStartNanos;
+    this.scrubber = scrubber;
   }
 
-  /** Starts relaying; the future completes when the stream has ended, however it ended. */
+  /**
+   * Starts relaying; the future completes when the stream has ended, however it ended.
+   *
+   * @param estimatedUsage the usage to report, from what the model wrote, when the provider reports none
+   */
   public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                                           boolean clientWantsUsage, long requestStartNanos) {
-    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, requestStartNanos);
+                                           boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage,
+                                           long requestStartNanos, SecretScrubber scrubber) {
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, estimatedUsage,
+        requestStartNanos, scrubber);
     relay.start();
     return relay.outcome.future();
   }
 
   private void start() {
-    client.setStatusCode(200).setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
     client.closeHandler(v -> {
       if (!ended) {
         ended = true;
@@ -89,8 +101,6 @@ public final class StreamRelay implements ChunkSink {
       if (!ended) decoder.onEnd(this);
       if (!ended) done();
     });
-    // Send the head now: the client knows the stream is on even before the first token.
-    client.writeHead();
     upstream.resume();
   }
 
@@ -123,8 +133,12 @@ public final class StreamRelay implements ChunkSink {
   @Override
   public void done() {
     if (ended) return;
-    if (clientWantsUsage && usage != null) {
-      write(Buffer.buffer("data: " + usageChunk().encode() + "\n\n"));
+    if (lastChunk == null) {
+      fail(ProxyError.badUpstreamResponse(exchange.provider(), "the stream ended without an answer"));
+      return;
+    }
+    if (clientWantsUsage) {
+      write(Buffer.buffer("data: " + SseFrames.usageChunk(lastChunk, usage != null ? usage : estimatedUsage.apply(text.toString())).encode() + "\n\n"));
     }
     ended = true;
     exchange.finish();
@@ -137,29 +151,25 @@ public final class StreamRelay implements ChunkSink {
     fail(error);
   }
 
-  private void fail(ProxyError error) {
+  private void fail(ProxyError failure) {
     if (ended) return;
     ended = true;
     exchange.cancel();
-    client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
-    client.end(DONE);
+    // A provider may echo its key in an in-stream error; this event is the last hop before the client.
+    ProxyError error = failure.withMessage(scrubber.scrub(failure.getMessage()));
+    if (ttfbMs != null) {
+      client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
+      client.end(DONE);
+    }
     complete(error, false);
   }
 
   private void write(Buffer event) {
-    if (ttfbMs == null) ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+    if (ttfbMs == null) {
+      ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
+      SseFrames.head(client);
+    }
     client.write(event);
-  }
-
-  private JsonObject usageChunk() {
-    JsonObject last = lastChunk == null ? new JsonObject() : lastChunk;
-    JsonObject chunk = new JsonObject()
-        .put("id", last.getValue("id"))
-        .put("object", "chat.completion.chunk")
-        .put("created", last.getValue("created", System.currentTimeMillis() / 1000))
-        .put("model", last.getValue("model"));
-    if (last.containsKey("system_fingerprint")) chunk.put("system_fingerprint", last.getValue("system_fingerprint"));
-    return chunk.put("choices", new JsonArray()).put("usage", usage);
   }
 
   /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */
@@ -168,8 +178,8 @@ public final class StreamRelay implements ChunkSink {
     for (Object c : choices) {
       if (!(c instanceof JsonObject choice) || !(choice.getValue("delta") instanceof JsonObject delta)) continue;
       append(delta.getValue("content"));
-      append(delta.getValue("reasoning_content"));
-      append(delta.getValue("reasoning"));
+      // Adapters copy "reasoning" into "reasoning_content": count the text once.
+      append(delta.getValue("reasoning_content") != null ? delta.getValue("reasoning_content") : delta.getValue("reasoning"));
       if (delta.getValue("tool_calls") instanceof JsonArray calls) {
         for (Object call : calls) {
           if (call instanceof JsonObject tc && tc.getValue("function") instanceof JsonObject fn) {

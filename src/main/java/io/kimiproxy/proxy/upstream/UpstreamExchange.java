@@ -41,6 +41,10 @@ public final class UpstreamExchange {
     touch();
   }
 
+  public String provider() {
+    return provider;
+  }
+
   public HttpClientResponse response() {
     return response;
   }
@@ -76,7 +80,16 @@ public final class UpstreamExchange {
   /** Data arrived: the first-byte deadline is met and the silence clock restarts. */
   public void touch() {
     lastActivityNanos = System.nanoTime();
-    sawBody = true;
+    if (!sawBody) {
+      sawBody = true;
+      // The timer was set for the first-byte deadline; from now on it must watch for silence,
+      // which may be much shorter (idle 60 s against a first byte of 120 s).
+      if (!finished) {
+        vertx.cancelTimer(timerId);
+        long elapsedMs = (lastActivityNanos - startNanos) / 1_000_000;
+        arm(Math.min(timeouts.idleMs(), timeouts.totalMs() - elapsedMs));
+      }
+    }
   }
 
   /** The answer was read whole (or abandoned): stop watching. */

@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire;
 
+import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.proxy.routing.Route;
@@ -19,6 +20,9 @@ public interface WireAdapter {
 
   /** A fresh decoder for one streamed answer. */
   StreamDecoder newStreamDecoder(ChatRequest request, Route route);
+
+  /** The provider's models list, authenticated like a chat call: the cheapest way to see it is up. */
+  ProbeCall modelsList(ProviderConfig provider);
 
   /** A non-2xx answer as the error the client gets (status kept, message in OpenAI's shape). */
   default ProxyError toError(int status, Buffer body, String retryAfter, Route route) {

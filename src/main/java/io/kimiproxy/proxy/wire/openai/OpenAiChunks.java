@@ -14,4 +14,20 @@ final class OpenAiChunks {
     }
     return null;
   }
+
+  /**
+   * OpenRouter, Cerebras, Groq and Ollama name the thinking text {@code reasoning}; DeepSeek, Kimi
+   * and most IDE clients use {@code reasoning_content}. The text is copied into the latter (the
+   * original stays, for clients that read it) so every client finds it where it looks.
+   *
+   * @param message a streamed delta or a complete message
+   * @return true when the message changed
+   */
+  static boolean mirrorReasoning(JsonObject message) {
+    if (message.getValue("reasoning") instanceof String reasoning && message.getValue("reasoning_content") == null) {
+      message.put("reasoning_content", reasoning);
+      return true;
+    }
+    return false;
+  }
 }

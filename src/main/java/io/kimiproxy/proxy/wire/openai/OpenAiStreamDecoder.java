@@ -1,17 +1,22 @@
 package io.kimiproxy.proxy.wire.openai;
 
-import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.kimiproxy.proxy.wire.Chunk;
 import io.kimiproxy.proxy.wire.ChunkSink;
 import io.kimiproxy.proxy.wire.ErrorBodies;
 import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.WireCalls;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Relays OpenAI-format chunks, normalising where compatible servers differ. */
+/**
+ * Relays OpenAI-format chunks, normalising where compatible servers differ. A chunk nobody had to
+ * touch goes out as the provider's own bytes.
+ */
 final class OpenAiStreamDecoder implements StreamDecoder {
   private final String provider;
+  private final ToolCallRepair toolCalls = new ToolCallRepair();
 
   OpenAiStreamDecoder(String provider) {
     this.provider = provider;
@@ -25,25 +30,39 @@ final class OpenAiStreamDecoder implements StreamDecoder {
       return;
     }
     if (data.isBlank()) return;
-    JsonObject json;
-    try {
-      json = new JsonObject(data);
-    } catch (RuntimeException e) {
-      sink.error(ProxyError.badUpstreamResponse(provider, "a stream chunk is not valid JSON"));
-      return;
-    }
+    JsonObject json = WireCalls.json(event, provider, sink);
+    if (json == null) return;
     if (json.containsKey("error") && !json.containsKey("choices")) {
       sink.error(ErrorBodies.parse(500, Buffer.buffer(data), null));
       return;
     }
-    Chunk chunk = Chunk.relayed(json, data);
+    boolean changed = false;
     if (json.getValue("usage") == null) {
       JsonObject usage = OpenAiChunks.usageOf(json);
       if (usage != null) {
         json.put("usage", usage);
-        chunk.changed();
+        changed = true;
       }
     }
+    boolean hasChoices = json.getValue("choices") instanceof JsonArray choices && !choices.isEmpty();
+    if (!hasChoices && json.getValue("usage") == null) {
+      return; // e.g. Azure's prompt-filter announcement (empty id, model and object): nothing a client can use
+    }
+    if (hasChoices) changed |= repairChoices(json.getJsonArray("choices"));
+    Chunk chunk = Chunk.relayed(json, data);
+    if (changed) chunk.changed();
     sink.chunk(chunk);
+  }
+
+  private boolean repairChoices(JsonArray choices) {
+    boolean changed = false;
+    for (int i = 0; i < choices.size(); i++) {
+      if (choices.getValue(i) instanceof JsonObject choice && choice.getValue("delta") instanceof JsonObject delta) {
+        int index = choice.getValue("index") instanceof Number n ? n.intValue() : i;
+        changed |= OpenAiChunks.mirrorReasoning(delta);
+        changed |= toolCalls.repairDelta(index, delta);
+      }
+    }
+    return changed;
   }
 }

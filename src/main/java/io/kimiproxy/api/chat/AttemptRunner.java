@@ -1,0 +1,95 @@
+package io.kimiproxy.api.chat;
+
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.events.EventNames;
+import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.proxy.resilience.Backoff;
+import io.kimiproxy.proxy.resilience.ProviderHealth;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.routing.Route;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Tries the routes of a request's plan until one answers. Each route gets up to 1 + max_retries
+ * calls, apart by backoff with jitter (or the provider's Retry-After, up to a cap), each through
+ * the provider's circuit breaker; when they are spent, or the breaker is open, the next fallback
+ * alias takes over. Only retriable failures (connect errors, timeouts, 429, 5xx, 529) are tried
+ * again, and never once bytes of the answer reached the client.
+ *
+ * <p>Every attempt but the last is recorded as its own ledger row linked to the request; the last
+ * is the request's own row, recorded by the pipeline when everything is over.
+ */
+final class AttemptRunner {
+  private final UpstreamAttempt attempt;
+  private final SpendingGate gate;
+  private final ProviderHealthRegistry health;
+  private final UsageRecorder recorder;
+  private final EventSink events;
+
+  AttemptRunner(UpstreamAttempt attempt, SpendingGate gate, ProviderHealthRegistry health, UsageRecorder recorder,
+                EventSink events) {
+    this.attempt = attempt;
+    this.gate = gate;
+    this.health = health;
+    this.recorder = recorder;
+    this.events = events;
+  }
+
+  Future<Void> run(ChatExchange x) {
+    return onRoute(x, 0);
+  }
+
+  private Future<Void> onRoute(ChatExchange x, int index) {
+    Route route = x.routes.get(index);
+    return withRetries(x, route, 0).recover(failure -> {
+      boolean lastRoute = index + 1 == x.routes.size();
+      if (lastRoute || !(failure instanceof ProxyError error) || !error.retriable() || x.committed()) {
+        return Future.failedFuture(failure);
+      }
+      recorder.recordAttempt(x, error);
+      Route next = x.routes.get(index + 1);
+      fallingBack(x, route, next, ProxyError.CIRCUIT_OPEN.equals(error.code()) ? "circuit_open" : "retries_exhausted");
+      return onRoute(x, index + 1);
+    });
+  }
+
+  private Future<Void> withRetries(ChatExchange x, Route route, int retry) {
+    x.startAttempt(route);
+    ProviderHealth provider = health.of(route.provider().name());
+    return gate.admit(x, route)
+        .compose(permit -> provider.<Void>call(() -> attempt.run(x, route, provider))
+            .andThen(done -> permit.settle(done.succeeded() && x.usage != null ? x.usage.totalTokens() : 0)))
+        .recover(failure -> {
+      long delay = failure instanceof ProxyError error ? retryDelay(x, route, error, retry) : Backoff.GIVE_UP;
+      if (delay == Backoff.GIVE_UP) return Future.failedFuture(failure);
+      recorder.recordAttempt(x, (ProxyError) failure);
+      return sleep(x, delay).compose(v -> x.ctx.response().closed()
+          ? Future.failedFuture(ProxyError.clientClosed())
+          : withRetries(x, route, retry + 1));
+    });
+  }
+
+  private static long retryDelay(ChatExchange x, Route route, ProxyError error, int retry) {
+    // An open breaker made no call: trying the same provider again would only be refused again.
+    if (!error.retriable() || x.committed() || ProxyError.CIRCUIT_OPEN.equals(error.code())) return Backoff.GIVE_UP;
+    return Backoff.delayMs(route.provider().resilience(), retry, error.retryAfter(),
+        ThreadLocalRandom.current().nextDouble());
+  }
+
+  private static Future<Void> sleep(ChatExchange x, long ms) {
+    Promise<Void> elapsed = Promise.promise();
+    x.ctx.vertx().setTimer(Math.max(1, ms), id -> elapsed.complete());
+    return elapsed.future();
+  }
+
+  private void fallingBack(ChatExchange x, Route from, Route to, String reason) {
+    events.publish(EventNames.MODEL_FALLBACK, new JsonObject()
+        .put("session", x.sessionId)
+        .put("from", from.alias())
+        .put("to", to.alias())
+        .put("reason", reason));
+  }
+}

@@ -1,0 +1,41 @@
+package io.kimiproxy.api.wiring;
+
+import io.kimiproxy.api.routes.AgentRoutes;
+import io.kimiproxy.core.db.SqliteAgentRunStore;
+import io.kimiproxy.services.agents.AgentRunner;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/** Named agent presets run in the background through the proxy's own pipeline (issue 7). */
+public final class AgentModule implements Module {
+  private final AgentRunner runner;
+  private final long maxBodyBytes;
+
+  private AgentModule(AgentRunner runner, long maxBodyBytes) {
+    this.runner = runner;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public static AgentModule create(Foundation f) {
+    SelfAddress self = f.self();
+    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(), new SqliteAgentRunStore(f.database().pool()),
+        f.internal(), self.host(), self::port, f.scrubber());
+    return new AgentModule(runner, f.config().server().maxBodyBytes());
+  }
+
+  @Override
+  public void mount(Router router) {
+    new AgentRoutes(runner, maxBodyBytes).mount(router);
+  }
+
+  /** Runs a crash or a stop left queued or running are marked interrupted before new ones can start. */
+  @Override
+  public Future<Void> beforeListening() {
+    return runner.sweepUnfinished();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return runner.close();
+  }
+}

@@ -1,0 +1,66 @@
+package io.kimiproxy.api.wiring;
+
+import io.kimiproxy.api.chat.ContextSteps;
+import io.kimiproxy.api.routes.CompactionRoutes;
+import io.kimiproxy.api.routes.ContextRoutes;
+import io.kimiproxy.api.routes.SanitizerRoutes;
+import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.core.context.ContextStore;
+import io.kimiproxy.core.db.SqliteCompactionStore;
+import io.kimiproxy.core.db.SqliteContextStore;
+import io.kimiproxy.core.db.SqliteSanitizerStore;
+import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.sanitizer.SanitizerStore;
+import io.kimiproxy.features.compaction.Compactor;
+import io.kimiproxy.features.compaction.LoopbackSummarizer;
+import io.kimiproxy.features.context.ContextMapper;
+import io.kimiproxy.features.context.ContextModels;
+import io.kimiproxy.features.context.PhaseTracker;
+import io.kimiproxy.features.context.PromptWork;
+import io.kimiproxy.features.sanitizer.Sanitizer;
+import io.kimiproxy.features.sanitizer.SecretRedactor;
+import io.vertx.ext.web.Router;
+
+/** Context economy: measuring, the context map and phases, the sanitizer, compaction (issue 4). */
+public final class ContextModule implements Module {
+  private final ContextSteps steps;
+  private final ContextStore contextStore;
+  private final Sanitizer sanitizer;
+  private final SanitizerStore sanitizerStore;
+  private final Compactor compactor;
+
+  private ContextModule(ContextSteps steps, ContextStore contextStore, Sanitizer sanitizer, SanitizerStore sanitizerStore,
+                        Compactor compactor) {
+    this.steps = steps;
+    this.contextStore = contextStore;
+    this.sanitizer = sanitizer;
+    this.sanitizerStore = sanitizerStore;
+    this.compactor = compactor;
+  }
+
+  public static ContextModule create(Foundation f, EventSink events) {
+    ProxyConfig config = f.config();
+    ContextStore contextStore = new SqliteContextStore(f.database().pool());
+    SanitizerStore sanitizerStore = new SqliteSanitizerStore(f.database().pool());
+    Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), f.tokens());
+    PromptWork work = new PromptWork(f.vertx(), f.tokens());
+    SelfAddress self = f.self();
+    Compactor compactor = new Compactor(config.compaction(), new SqliteCompactionStore(f.database().pool()),
+        new LoopbackSummarizer(f.vertx(), self.host(), self::port, f.internal()), work, events, f.tokens());
+    ContextSteps steps = new ContextSteps(work, f.tokens(), new ContextModels(config.models(), config.compaction()),
+        new PhaseTracker(config.context(), contextStore, events), new ContextMapper(config.context()),
+        contextStore, events, sanitizer, sanitizerStore, compactor);
+    return new ContextModule(steps, contextStore, sanitizer, sanitizerStore, compactor);
+  }
+
+  public ContextSteps steps() {
+    return steps;
+  }
+
+  @Override
+  public void mount(Router router) {
+    new ContextRoutes(contextStore).mount(router);
+    new SanitizerRoutes(sanitizer, sanitizerStore).mount(router);
+    new CompactionRoutes(compactor, contextStore).mount(router);
+  }
+}

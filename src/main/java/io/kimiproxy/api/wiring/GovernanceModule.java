@@ -1,0 +1,115 @@
+package io.kimiproxy.api.wiring;
+
+import io.kimiproxy.api.routes.CacheRoutes;
+import io.kimiproxy.api.routes.DiagnosticsRoutes;
+import io.kimiproxy.api.routes.GovernanceRoutes;
+import io.kimiproxy.api.routes.RecoveryRoutes;
+import io.kimiproxy.config.GovernanceConfig;
+import io.kimiproxy.config.ScopeLimits;
+import io.kimiproxy.core.db.Maintenance;
+import io.kimiproxy.core.db.SqliteCacheIndex;
+import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.features.cache.ResponseCache;
+import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.services.alerts.AlertCenter;
+import io.kimiproxy.services.limits.RateLimiter;
+import io.kimiproxy.services.quota.QuotaTracker;
+import io.kimiproxy.services.retention.RetentionJob;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Keeping spending in bounds and the proxy healthy: limits, budgets, alerts, the cache, diagnostics, retention (issue 6). */
+public final class GovernanceModule implements Module {
+  private final Foundation foundation;
+  private final AlertCenter alerts;
+  private final RateLimiter limiter;
+  private final QuotaTracker quotas;
+  private final ResponseCache cache;
+  private final Maintenance maintenance;
+  private final RetentionJob retention;
+  private Supplier<Future<JsonObject>> resetBreakers = () -> Future.succeededFuture(new JsonObject().put("reset", 0));
+  private Supplier<Future<JsonObject>> reloadConfig;
+
+  private GovernanceModule(Foundation foundation, AlertCenter alerts, RateLimiter limiter, QuotaTracker quotas,
+                           ResponseCache cache, Maintenance maintenance, RetentionJob retention) {
+    this.foundation = foundation;
+    this.alerts = alerts;
+    this.limiter = limiter;
+    this.quotas = quotas;
+    this.cache = cache;
+    this.maintenance = maintenance;
+    this.retention = retention;
+  }
+
+  /** @param alerts shared by every generation, so a configuration reload keeps the alert history */
+  public static GovernanceModule create(Foundation f, EventSink events, AlertCenter alerts) {
+    GovernanceConfig g = f.config().governance();
+    Map<String, ScopeLimits> scopes = new LinkedHashMap<>(g.rateLimits().scopes());
+    if (g.rateLimits().perClientKey().any()) {
+      for (int n = 1; n <= f.config().server().apiKeys().size(); n++) {
+        scopes.put("client:key-" + n, g.rateLimits().perClientKey());
+      }
+    }
+    RateLimiter limiter = new RateLimiter(f.vertx(), g.rateLimits().maxWaitMs(), scopes);
+    QuotaTracker quotas = new QuotaTracker(g.budgets(), alerts, Clock.systemUTC());
+    ResponseCache cache = new ResponseCache(f.vertx(), g.cache(), new SqliteCacheIndex(f.database().pool()));
+    Maintenance maintenance = new Maintenance(f.vertx(), f.database());
+    RetentionJob retention = new RetentionJob(f.vertx(), maintenance, g.retention().retentionDays(),
+        g.retention().vacuumEveryMs());
+    return new GovernanceModule(f, alerts, limiter, quotas, cache, maintenance, retention);
+  }
+
+  public RateLimiter limiter() {
+    return limiter;
+  }
+
+  public QuotaTracker quotas() {
+    return quotas;
+  }
+
+  public ResponseCache cache() {
+    return cache;
+  }
+
+  public AlertCenter alerts() {
+    return alerts;
+  }
+
+  /** How breakers are reset, once the feature that owns them is built. */
+  public void onResetBreakers(Supplier<Future<JsonObject>> action) {
+    this.resetBreakers = action;
+  }
+
+  /** How the configuration is reloaded, supplied by the server that can swap it. */
+  public void onReloadConfig(Supplier<Future<JsonObject>> action) {
+    this.reloadConfig = action;
+  }
+
+  /** This period's spending comes from the ledger, so budgets survive a restart. */
+  @Override
+  public Future<Void> beforeListening() {
+    retention.start();
+    return quotas.load((scope, from) -> foundation.store().spentSince(scope, from));
+  }
+
+  @Override
+  public void mount(Router router) {
+    new GovernanceRoutes(limiter, foundation.config().governance().rateLimits().maxWaitMs(), quotas, alerts).mount(router);
+    new CacheRoutes(cache, foundation.store()).mount(router);
+    new DiagnosticsRoutes(foundation.vertx(), foundation::config, foundation.upstream(), new WireAdapters(), maintenance,
+        cache).mount(router);
+    new RecoveryRoutes(() -> resetBreakers.get(), cache, maintenance, () -> reloadConfig.get(),
+        retention::prune).mount(router);
+  }
+
+  @Override
+  public Future<Void> close() {
+    retention.stop();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,49 @@
+package io.kimiproxy.api.wiring;
+
+import io.kimiproxy.api.routes.ProviderRoutes;
+import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The providers' health (issue 3): a circuit breaker and the recent calls of each provider, their
+ * state changes on the live feed, each breaker as a metrics gauge, and {@code GET /api/providers}.
+ */
+public final class ProvidersModule implements Module {
+  private final AtomicReference<ProxyConfig> config;
+  private final ProviderHealthRegistry health;
+  private final LiveModule live;
+
+  private ProvidersModule(ProxyConfig config, ProviderHealthRegistry health, LiveModule live) {
+    this.config = new AtomicReference<>(config);
+    this.health = health;
+    this.live = live;
+  }
+
+  public static ProvidersModule create(Foundation f, LiveModule live) {
+    ProviderHealthRegistry health = new ProviderHealthRegistry(f.vertx(), f.config(), live.events());
+    ProvidersModule module = new ProvidersModule(f.config(), health, live);
+    f.config().providers().keySet().forEach(module::gauge);
+    return module;
+  }
+
+  /** After a reload: the list follows the new configuration, and new providers get health and a gauge. */
+  public void update(ProxyConfig next) {
+    config.set(next);
+    health.addMissing(next).forEach(this::gauge);
+  }
+
+  private void gauge(String provider) {
+    live.metrics().registerBreaker(provider, () -> health.of(provider).breaker());
+  }
+
+  public ProviderHealthRegistry health() {
+    return health;
+  }
+
+  @Override
+  public void mount(Router router) {
+    new ProviderRoutes(config::get, health).mount(router);
+  }
+}

@@ -1,0 +1,38 @@
+package io.kimiproxy.api.wiring;
+
+import io.kimiproxy.api.chat.ContextSteps;
+import io.kimiproxy.api.chat.SmartStep;
+import io.kimiproxy.api.routes.RoutingRoutes;
+import io.kimiproxy.core.db.SqliteRoutingDecisionStore;
+import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.core.routing.RoutingDecisionStore;
+import io.kimiproxy.features.context.ContextModels;
+import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.routing.SmartSelector;
+import io.vertx.ext.web.Router;
+
+/** Smart routing (issue 4, item 7): the decisions' history and, per configuration, the pipeline's step. */
+public final class RoutingModule implements Module {
+  private final RoutingDecisionStore store;
+  private final EventSink events;
+
+  private RoutingModule(RoutingDecisionStore store, EventSink events) {
+    this.store = store;
+    this.events = events;
+  }
+
+  public static RoutingModule create(Foundation f, EventSink events) {
+    return new RoutingModule(new SqliteRoutingDecisionStore(f.database().pool()), events);
+  }
+
+  /** The step for one generation: its configuration's smart aliases and weights. */
+  public SmartStep step(Foundation f, ProviderHealthRegistry health, ContextSteps context) {
+    return new SmartStep(new SmartSelector(f.config(), health),
+        new ContextModels(f.config().models(), f.config().compaction()), store, events, context);
+  }
+
+  @Override
+  public void mount(Router router) {
+    new RoutingRoutes(store).mount(router);
+  }
+}
