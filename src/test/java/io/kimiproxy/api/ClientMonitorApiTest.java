@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.Fixtures;
 import io.kimiproxy.testing.LiveFeed;
+import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
@@ -140,7 +140,9 @@ class ClientMonitorApiTest {
     try (TestProxy proxy = TestProxy.start()) {
       answer(proxy, 0);
       assertEquals(200, proxy.send(chat(proxy, "Cline/3.38", "Before the restart").build()).statusCode());
-      await(proxy.server().ledger().flush());
+      // The row is recorded just after the answer is sent: wait until the ledger shows it.
+      Poll.until(Duration.ofSeconds(10), () -> proxy.get("/api/sessions").body(), body -> body.contains("\"cline\""),
+          "the Cline request in the ledger");
 
       ProxyServer restarted = await(ProxyServer.start(proxy.vertx(), proxy.config()));
       try {
