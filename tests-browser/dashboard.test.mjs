@@ -85,6 +85,9 @@ await withPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
   assert.equal(row[4], '12');
   assert.equal(await page.textContent('#cost-today'), '$0.0013');
   // The latest request's context map: its one user message, with kind, tokens, flag and preview.
+  // The map is stored and published just after the answer: wait for its event to reach the page.
+  await page.waitForFunction(() => document.querySelector('#cmap-parts')?.textContent.includes('hello from browser-1'),
+    null, { timeout: 15000 });
   const parts = await page.textContent('#cmap-parts');
   assert.match(parts, /#0 user · user_text\d+ok/);
   assert.match(parts, /hello from browser-1/);
