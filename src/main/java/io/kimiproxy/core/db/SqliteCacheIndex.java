@@ -45,12 +45,13 @@ public final class SqliteCacheIndex implements CacheIndex {
 
   @Override
   public Future<List<CacheEntryMeta>> newest(int limit) {
-    return list("ORDER BY created DESC, key LIMIT ?", limit);
+    // Entries stored in the same millisecond tie on created: rowid keeps their order of arrival.
+    return list("ORDER BY created DESC, rowid DESC LIMIT ?", limit);
   }
 
   @Override
   public Future<List<CacheEntryMeta>> oldest(int limit) {
-    return list("ORDER BY created ASC, key LIMIT ?", limit);
+    return list("ORDER BY created ASC, rowid ASC LIMIT ?", limit);
   }
 
   @Override
