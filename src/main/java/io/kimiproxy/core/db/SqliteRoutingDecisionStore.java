@@ -24,8 +24,8 @@ public final class SqliteRoutingDecisionStore implements RoutingDecisionStore {
   public Future<Void> append(RoutingDecision d) {
     Tuple row = Tuple.tuple().addValue(d.timestampMs()).addValue(d.requestId()).addValue(d.sessionId())
         .addValue(d.alias()).addValue(d.chosen()).addValue(d.promptTokens()).addValue(d.candidates().encode());
-    return Database.inTransaction(pool, conn -> conn.preparedQuery("INSERT INTO routing_decisions (" + COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?)").execute(row).mapEmpty());
+    return pool.preparedQuery("INSERT INTO routing_decisions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .execute(row).mapEmpty();
   }
 
   @Override
