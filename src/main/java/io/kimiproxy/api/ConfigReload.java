@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /api/recovery/reload-config}: reads config.toml again and, when it is valid, builds
- * the next {@link ProxyServer.Generation} and swaps it in. Requests in flight finish on the old one;
+ * the next {@link Generation} and swaps it in. Requests in flight finish on the old one;
  * an invalid file is refused with the reason and the running configuration stays. What cannot
  * change without a restart (the listening server, the database, agents, importers) keeps its
  * running value and is named in the answer.
@@ -23,10 +23,10 @@ final class ConfigReload {
   private static final Logger LOG = Logger.getLogger(ConfigReload.class.getName());
   private static final long MAX_GRACE_MS = 600_000;
 
-  private final ProxyServer server;
+  private final Generations server;
   private final AtomicBoolean reloading = new AtomicBoolean();
 
-  ConfigReload(ProxyServer server) {
+  ConfigReload(Generations server) {
     this.server = server;
   }
 
@@ -42,7 +42,7 @@ final class ConfigReload {
             "The configuration was not reloaded, the running one stays: " + e.getMessage())))
         .compose(loaded -> {
           ProxyConfig next = loaded.keepingRestartOnlyPartsOf(old);
-          ProxyServer.Generation generation = server.generation(running.withConfig(next));
+          Generation generation = server.generation(running.withConfig(next));
           return Future.all(generation.modules().stream().map(Module::beforeListening).toList()).map(v -> {
             server.swap(generation, graceMs(old));
             JsonArray restart = new JsonArray(loaded.restartOnlyDifferences(old));

@@ -3,8 +3,9 @@ package io.kimiproxy.api;
 import io.kimiproxy.api.chat.ChatPipeline;
 import io.kimiproxy.api.chat.ChatServices;
 import io.kimiproxy.api.http.ApiRouter;
+import io.kimiproxy.core.http.RequestBodies;
 import io.kimiproxy.api.routes.ExportRoutes;
-import io.kimiproxy.api.routes.GuardrailRoutes;
+import io.kimiproxy.features.guardrails.GuardrailRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
@@ -25,9 +26,9 @@ import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
-import io.kimiproxy.services.alerts.AlertCenter;
-import io.kimiproxy.services.live.LiveHub;
-import io.kimiproxy.services.metrics.ProxyMetrics;
+import io.kimiproxy.features.alerts.AlertCenter;
+import io.kimiproxy.features.live.LiveHub;
+import io.kimiproxy.features.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +46,7 @@ import java.util.logging.Logger;
  * {@link Generation}; the server hands every request to the current one, so a reload builds the
  * next generation and swaps it in while requests in flight finish on the objects they started with.
  */
-public final class ProxyServer {
+public final class ProxyServer implements Generations {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
   private static final int TOKEN_CACHE_ENTRIES = 50_000;
 
@@ -61,9 +62,6 @@ public final class ProxyServer {
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private HttpVerticle verticle;
   private String deploymentId;
-
-  /** The reloadable part: its configuration, its own modules and the routes built over them. */
-  record Generation(Foundation foundation, List<Module> modules, Router router) {}
 
   private ProxyServer(Foundation foundation, LiveModule live, ProvidersModule providers, ClientsModule clients,
                       GuardrailsModule guardrails, AgentModule agents, RoutingModule routing) {
@@ -123,7 +121,8 @@ public final class ProxyServer {
   }
 
   /** The modules a reload rebuilds, and the pipeline and routes over them and the shared ones. */
-  Generation generation(Foundation f) {
+  @Override
+  public Generation generation(Foundation f) {
     ContextModule context = ContextModule.create(f, live.events());
     providers.update(f.config());
     GovernanceModule governance = GovernanceModule.create(f, live.events(), alerts);
@@ -145,7 +144,7 @@ public final class ProxyServer {
     Router router = ApiRouter.create(f.vertx(), maxBody);
     router.route().handler(new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
-      router.post(path).handler(ApiRouter.bodies(maxBody)).handler(chat::handle);
+      router.post(path).handler(RequestBodies.upTo(maxBody)).handler(chat::handle);
     }
     new ModelRoutes(f.config()).mount(router);
     new LedgerRoutes(f.store(), f.ledger()).mount(router);
@@ -154,12 +153,13 @@ public final class ProxyServer {
     return router;
   }
 
-  Foundation foundation() {
+  @Override
+  public Foundation foundation() {
     return current.get().foundation();
   }
 
-  /** Makes {@code next} the generation new requests go to; the old one's modules close after {@code graceMs}. */
-  void swap(Generation next, long graceMs) {
+  @Override
+  public void swap(Generation next, long graceMs) {
     Generation old = current.getAndSet(next);
     foundation.vertx().setTimer(Math.max(1, graceMs), id -> old.modules().forEach(Module::close));
   }

@@ -1,6 +1,5 @@
 package io.kimiproxy.config;
 
-import io.kimiproxy.core.guard.ToolCallType;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,6 +1,5 @@
 package io.kimiproxy.config;
 
-import io.kimiproxy.core.guard.ToolCallType;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;

@@ -4,12 +4,12 @@ import static io.kimiproxy.testing.TestProxy.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.kimiproxy.core.agents.AgentRun;
-import io.kimiproxy.core.agents.RunError;
-import io.kimiproxy.core.agents.RunLogLine;
-import io.kimiproxy.core.agents.RunStatus;
+import io.kimiproxy.features.agents.AgentRun;
+import io.kimiproxy.features.agents.RunError;
+import io.kimiproxy.features.agents.RunLogLine;
+import io.kimiproxy.features.agents.RunStatus;
 import io.kimiproxy.core.db.Database;
-import io.kimiproxy.core.db.SqliteAgentRunStore;
+import io.kimiproxy.features.agents.SqliteAgentRunStore;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.kimiproxy.api.chat;
 
-import io.kimiproxy.core.context.Phase;
+import io.kimiproxy.core.model.Phase;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
@@ -9,7 +9,7 @@ import io.kimiproxy.features.cache.CachedAnswer;
 import io.kimiproxy.proxy.stream.ChunkRecorder;
 import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.proxy.routing.Route;
-import io.kimiproxy.services.clients.ClientMonitor;
+import io.kimiproxy.features.clients.ClientMonitor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;

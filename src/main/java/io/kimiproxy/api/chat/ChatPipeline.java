@@ -1,13 +1,13 @@
 package io.kimiproxy.api.chat;
 
-import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.core.http.ErrorReplies;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.guard.ToolCallInspector;
-import io.kimiproxy.core.guard.ToolCallContext;
-import io.kimiproxy.core.guard.ToolCallInspection;
-import io.kimiproxy.core.guard.ToolCallInspector;
+import io.kimiproxy.features.guardrails.ToolCallInspector;
+import io.kimiproxy.features.guardrails.ToolCallContext;
+import io.kimiproxy.features.guardrails.ToolCallInspection;
+import io.kimiproxy.features.guardrails.ToolCallInspector;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.ClientKind;
@@ -20,7 +20,7 @@ import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
-import io.kimiproxy.services.clients.ClientMonitor;
+import io.kimiproxy.features.clients.ClientMonitor;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;

@@ -1,7 +1,7 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.guard.ToolCallInspector;
+import io.kimiproxy.features.guardrails.ToolCallInspector;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
@@ -10,9 +10,9 @@ import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
-import io.kimiproxy.services.clients.ClientMonitor;
-import io.kimiproxy.services.limits.RateLimiter;
-import io.kimiproxy.services.quota.QuotaTracker;
+import io.kimiproxy.features.clients.ClientMonitor;
+import io.kimiproxy.features.limits.RateLimiter;
+import io.kimiproxy.features.limits.QuotaTracker;
 
 /**
  * Everything the chat pipeline works with, named: routing and the providers' wire formats and

@@ -1,19 +1,19 @@
 package io.kimiproxy.api.chat;
 
-import io.kimiproxy.core.context.ContextStore;
+import io.kimiproxy.features.contextmap.ContextStore;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.model.PromptCount;
-import io.kimiproxy.core.sanitizer.SanitizerCounts;
-import io.kimiproxy.core.sanitizer.SanitizerStore;
+import io.kimiproxy.features.sanitizer.SanitizerCounts;
+import io.kimiproxy.features.sanitizer.SanitizerStore;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.features.compaction.Compactor;
-import io.kimiproxy.features.context.ContextMapper;
-import io.kimiproxy.features.context.ContextModels;
-import io.kimiproxy.features.context.PhaseTracker;
-import io.kimiproxy.features.context.PromptWork;
-import io.kimiproxy.features.memory.MemoryDetector;
+import io.kimiproxy.features.contextmap.ContextMapper;
+import io.kimiproxy.proxy.routing.ContextModels;
+import io.kimiproxy.features.contextmap.PhaseTracker;
+import io.kimiproxy.core.tokens.PromptWork;
+import io.kimiproxy.features.contextmap.MemoryDetector;
 import io.kimiproxy.features.sanitizer.MaskArchive;
 import io.kimiproxy.features.sanitizer.Sanitizer;
 import io.vertx.core.Future;

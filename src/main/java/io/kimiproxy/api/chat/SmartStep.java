@@ -2,11 +2,11 @@ package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.routing.RoutingDecision;
-import io.kimiproxy.core.routing.RoutingDecisionStore;
-import io.kimiproxy.features.context.ContextModels;
-import io.kimiproxy.proxy.routing.SmartRouter;
-import io.kimiproxy.proxy.routing.SmartSelector;
+import io.kimiproxy.features.smartrouting.RoutingDecision;
+import io.kimiproxy.features.smartrouting.RoutingDecisionStore;
+import io.kimiproxy.proxy.routing.ContextModels;
+import io.kimiproxy.features.smartrouting.SmartRouter;
+import io.kimiproxy.features.smartrouting.SmartSelector;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,15 +1,15 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.error.ProxyError;
-import io.kimiproxy.core.guard.ToolCallContext;
-import io.kimiproxy.core.guard.ToolCallInspection;
-import io.kimiproxy.core.guard.ToolCallInspector;
+import io.kimiproxy.features.guardrails.ToolCallContext;
+import io.kimiproxy.features.guardrails.ToolCallInspection;
+import io.kimiproxy.features.guardrails.ToolCallInspector;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.adapters.WireAdapters;
-import io.kimiproxy.proxy.guard.AnswerGate;
-import io.kimiproxy.proxy.guard.ToolCallGate;
+import io.kimiproxy.features.guardrails.AnswerGate;
+import io.kimiproxy.features.guardrails.ToolCallGate;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.stream.ChunkRecorder;

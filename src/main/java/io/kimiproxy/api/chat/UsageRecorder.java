@@ -7,7 +7,7 @@ import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
-import io.kimiproxy.services.clients.ClientMonitor;
+import io.kimiproxy.features.clients.ClientMonitor;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,9 +1,9 @@
 package io.kimiproxy.api.http;
 
+import io.kimiproxy.core.http.ErrorReplies;
 import io.kimiproxy.core.error.ProxyError;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /** The router's frame: body limits and the error replies for what no route handles. */
 public final class ApiRouter {
@@ -19,10 +19,5 @@ public final class ApiRouter {
             ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
     router.errorHandler(500, ctx -> ErrorReplies.send(ctx.response(), ErrorReplies.asProxyError(ctx.failure())));
     return router;
-  }
-
-  /** Reads whole bodies up to the limit; nothing is written to disk. */
-  public static BodyHandler bodies(long maxBodyBytes) {
-    return BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
   }
 }

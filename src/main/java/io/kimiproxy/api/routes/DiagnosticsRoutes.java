@@ -1,5 +1,6 @@
 package io.kimiproxy.api.routes;
 
+import io.kimiproxy.core.http.JsonReply;
 import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.Maintenance;
@@ -39,7 +40,7 @@ public final class DiagnosticsRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/api/diagnostics").handler(ctx -> LedgerRoutes.reply(ctx, c -> diagnose()));
+    router.get("/api/diagnostics").handler(ctx -> JsonReply.reply(ctx, c -> diagnose()));
   }
 
   private Future<JsonObject> diagnose() {

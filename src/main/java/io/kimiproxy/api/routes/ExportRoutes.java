@@ -1,6 +1,7 @@
 package io.kimiproxy.api.routes;
 
-import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.core.http.QueryParams;
+import io.kimiproxy.core.http.ErrorReplies;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestQuery;

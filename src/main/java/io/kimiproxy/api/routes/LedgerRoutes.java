@@ -1,6 +1,7 @@
 package io.kimiproxy.api.routes;
 
-import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.core.http.QueryParams;
+import io.kimiproxy.core.http.ErrorReplies;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
@@ -12,6 +13,8 @@ import io.kimiproxy.core.ledger.UsageGrouping;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import static io.kimiproxy.core.http.JsonReply.reply;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
@@ -113,13 +116,4 @@ public final class LedgerRoutes {
     });
   }
 
-  static void reply(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> action) {
-    Future<JsonObject> result;
-    try {
-      result = action.apply(ctx);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(ctx::json).onFailure(e -> ErrorReplies.send(ctx.response(), ErrorReplies.asProxyError(e)));
-  }
 }

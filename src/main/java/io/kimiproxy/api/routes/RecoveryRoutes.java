@@ -1,5 +1,6 @@
 package io.kimiproxy.api.routes;
 
+import io.kimiproxy.core.http.JsonReply;
 import io.kimiproxy.core.db.Maintenance;
 import io.kimiproxy.features.cache.ResponseCache;
 import io.vertx.core.Future;
@@ -25,16 +26,16 @@ public final class RecoveryRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/api/recovery/reset-breakers").handler(ctx -> LedgerRoutes.reply(ctx, c -> resetBreakers.get()));
-    router.post("/api/recovery/clear-cache").handler(ctx -> LedgerRoutes.reply(ctx, c ->
+    router.post("/api/recovery/reset-breakers").handler(ctx -> JsonReply.reply(ctx, c -> resetBreakers.get()));
+    router.post("/api/recovery/clear-cache").handler(ctx -> JsonReply.reply(ctx, c ->
         cache.clear().map(v -> new JsonObject().put("cache_cleared", true))));
-    router.post("/api/recovery/vacuum").handler(ctx -> LedgerRoutes.reply(ctx, c -> {
+    router.post("/api/recovery/vacuum").handler(ctx -> JsonReply.reply(ctx, c -> {
       long start = System.nanoTime();
       return maintenance.vacuum().compose(v -> maintenance.sizes()).map(db -> new JsonObject()
           .put("vacuumed", true).put("duration_ms", (System.nanoTime() - start) / 1_000_000).put("database", db));
     }));
     // The hourly retention pass, now: after lowering retention_days, or to free space at once.
-    router.post("/api/recovery/prune").handler(ctx -> LedgerRoutes.reply(ctx, c -> prune.get()));
-    router.post("/api/recovery/reload-config").handler(ctx -> LedgerRoutes.reply(ctx, c -> reloadConfig.get()));
+    router.post("/api/recovery/prune").handler(ctx -> JsonReply.reply(ctx, c -> prune.get()));
+    router.post("/api/recovery/reload-config").handler(ctx -> JsonReply.reply(ctx, c -> reloadConfig.get()));
   }
 }

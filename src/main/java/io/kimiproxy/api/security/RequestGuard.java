@@ -1,6 +1,6 @@
 package io.kimiproxy.api.security;
 
-import io.kimiproxy.api.http.ErrorReplies;
+import io.kimiproxy.core.http.ErrorReplies;
 import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.util.InternalCalls;

@@ -1,8 +1,8 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.api.routes.AgentRoutes;
-import io.kimiproxy.core.db.SqliteAgentRunStore;
-import io.kimiproxy.services.agents.AgentRunner;
+import io.kimiproxy.features.agents.AgentRoutes;
+import io.kimiproxy.features.agents.SqliteAgentRunStore;
+import io.kimiproxy.features.agents.AgentRunner;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 

@@ -1,14 +1,14 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.api.routes.ClientRoutes;
-import io.kimiproxy.api.routes.ClineRoutes;
-import io.kimiproxy.api.routes.ContinueRoutes;
+import io.kimiproxy.features.clients.ClientRoutes;
+import io.kimiproxy.features.importers.ClineRoutes;
+import io.kimiproxy.features.importers.ContinueRoutes;
 import io.kimiproxy.core.db.SqliteClientHistory;
-import io.kimiproxy.core.db.SqliteClineTaskStore;
+import io.kimiproxy.features.importers.SqliteClineTaskStore;
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.importers.ClineTaskStore;
-import io.kimiproxy.services.clients.ClientMonitor;
-import io.kimiproxy.services.importers.Importers;
+import io.kimiproxy.features.importers.ClineTaskStore;
+import io.kimiproxy.features.clients.ClientMonitor;
+import io.kimiproxy.features.importers.Importers;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 

@@ -1,20 +1,20 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.api.routes.CacheRoutes;
+import io.kimiproxy.features.cache.CacheRoutes;
 import io.kimiproxy.api.routes.DiagnosticsRoutes;
-import io.kimiproxy.api.routes.GovernanceRoutes;
+import io.kimiproxy.features.limits.GovernanceRoutes;
 import io.kimiproxy.api.routes.RecoveryRoutes;
 import io.kimiproxy.config.GovernanceConfig;
 import io.kimiproxy.config.ScopeLimits;
 import io.kimiproxy.core.db.Maintenance;
-import io.kimiproxy.core.db.SqliteCacheIndex;
+import io.kimiproxy.features.cache.SqliteCacheIndex;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.cache.ResponseCache;
 import io.kimiproxy.proxy.adapters.WireAdapters;
-import io.kimiproxy.services.alerts.AlertCenter;
-import io.kimiproxy.services.limits.RateLimiter;
-import io.kimiproxy.services.quota.QuotaTracker;
-import io.kimiproxy.services.retention.RetentionJob;
+import io.kimiproxy.features.alerts.AlertCenter;
+import io.kimiproxy.features.limits.RateLimiter;
+import io.kimiproxy.features.limits.QuotaTracker;
+import io.kimiproxy.features.retention.RetentionJob;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -1,7 +1,7 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.api.routes.GuardrailRoutes;
-import io.kimiproxy.core.db.SqliteGuardActionStore;
+import io.kimiproxy.features.guardrails.GuardrailRoutes;
+import io.kimiproxy.features.guardrails.SqliteGuardActionStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.guardrails.Guardrails;
 import io.vertx.core.Future;

@@ -1,11 +1,11 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.api.routes.DashboardRoutes;
-import io.kimiproxy.api.routes.MetricsRoutes;
+import io.kimiproxy.features.live.DashboardRoutes;
+import io.kimiproxy.features.metrics.MetricsRoutes;
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.services.live.LiveHub;
-import io.kimiproxy.services.live.LiveSnapshot;
-import io.kimiproxy.services.metrics.ProxyMetrics;
+import io.kimiproxy.features.live.LiveHub;
+import io.kimiproxy.features.live.LiveSnapshot;
+import io.kimiproxy.features.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 

@@ -2,13 +2,13 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.api.chat.ContextSteps;
 import io.kimiproxy.api.chat.SmartStep;
-import io.kimiproxy.api.routes.RoutingRoutes;
-import io.kimiproxy.core.db.SqliteRoutingDecisionStore;
+import io.kimiproxy.features.smartrouting.RoutingRoutes;
+import io.kimiproxy.features.smartrouting.SqliteRoutingDecisionStore;
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.routing.RoutingDecisionStore;
-import io.kimiproxy.features.context.ContextModels;
+import io.kimiproxy.features.smartrouting.RoutingDecisionStore;
+import io.kimiproxy.proxy.routing.ContextModels;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
-import io.kimiproxy.proxy.routing.SmartSelector;
+import io.kimiproxy.features.smartrouting.SmartSelector;
 import io.vertx.ext.web.Router;
 
 /** Smart routing (issue 4, item 7): the decisions' history and, per configuration, the pipeline's step. */

@@ -76,7 +76,7 @@ public final class Database {
     return inTransaction(pool, work);
   }
 
-  static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+  public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
     return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
         .compose(begun -> work.apply(conn).transform(result -> {
           if (result.succeeded()) {

@@ -36,7 +36,7 @@ public final class SqliteClientHistory implements ClientHistory {
     });
   }
 
-  static long num(Row row, String column) {
+  public static long num(Row row, String column) {
     return row.getValue(column) instanceof Number n ? n.longValue() : 0L;
   }
 }

@@ -1,6 +1,5 @@
 package io.kimiproxy.core.ledger;
 
-import io.kimiproxy.core.context.ContextMap;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -44,6 +43,13 @@ public record SessionSummary(
         .put("max_context", maxContext)
         .put("context_fill", contextFill)
         .put("phase", phase)
-        .put("memory", ContextMap.memoryShare(memoryTokens, chatTokens));
+        .put("memory", memoryShare(memoryTokens, chatTokens));
+  }
+
+  /** {"memory_tokens","chat_tokens","memory_share"}: the same shape in the map and the session. */
+  public static JsonObject memoryShare(long memoryTokens, long chatTokens) {
+    long total = memoryTokens + chatTokens;
+    return new JsonObject().put("memory_tokens", memoryTokens).put("chat_tokens", chatTokens)
+        .put("memory_share", total == 0 ? 0.0 : (double) memoryTokens / total);
   }
 }

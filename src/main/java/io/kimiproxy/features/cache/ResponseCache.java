@@ -1,8 +1,6 @@
 package io.kimiproxy.features.cache;
 
 import io.kimiproxy.config.CacheConfig;
-import io.kimiproxy.core.cache.CacheEntryMeta;
-import io.kimiproxy.core.cache.CacheIndex;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.kimiproxy.features.compaction;
 
-import io.kimiproxy.features.context.PartKinds;
+import io.kimiproxy.features.contextmap.PartKinds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

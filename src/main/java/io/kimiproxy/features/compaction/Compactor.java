@@ -2,15 +2,12 @@ package io.kimiproxy.features.compaction;
 
 import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.config.CompactionConfig;
-import io.kimiproxy.core.compaction.CompactionRecord;
-import io.kimiproxy.core.compaction.CompactionState;
-import io.kimiproxy.core.compaction.CompactionStore;
-import io.kimiproxy.core.context.Phase;
+import io.kimiproxy.core.model.Phase;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.tokens.TokenCounter;
-import io.kimiproxy.features.context.PartKinds;
-import io.kimiproxy.features.context.PromptWork;
+import io.kimiproxy.features.contextmap.PartKinds;
+import io.kimiproxy.core.tokens.PromptWork;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

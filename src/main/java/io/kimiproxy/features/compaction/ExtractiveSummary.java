@@ -1,7 +1,7 @@
 package io.kimiproxy.features.compaction;
 
 import io.kimiproxy.core.model.MessageContent;
-import io.kimiproxy.features.context.PartKinds;
+import io.kimiproxy.features.contextmap.PartKinds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package io.kimiproxy.features.guardrails;
 
+import io.kimiproxy.config.ToolCallType;
 import io.kimiproxy.config.GuardRule;
 import io.kimiproxy.config.GuardrailsConfig;
-import io.kimiproxy.core.guard.GuardDecision;
-import io.kimiproxy.core.guard.ToolCallType;
 import io.kimiproxy.features.guardrails.RulePatterns.CallPattern;
 import java.util.EnumMap;
 import java.util.HashSet;

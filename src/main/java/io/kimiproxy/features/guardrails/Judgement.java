@@ -1,6 +1,5 @@
 package io.kimiproxy.features.guardrails;
 
-import io.kimiproxy.core.guard.GuardDecision;
 
 /**
  * The decision on one call and what led to it.

@@ -1,6 +1,6 @@
 package io.kimiproxy.features.guardrails;
 
-import io.kimiproxy.core.guard.ToolCallType;
+import io.kimiproxy.config.ToolCallType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package io.kimiproxy.features.guardrails;
 
+import io.kimiproxy.config.ToolCallType;
 import io.kimiproxy.config.GuardRule;
 import io.kimiproxy.config.GuardrailsConfig;
-import io.kimiproxy.core.guard.ToolCallType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

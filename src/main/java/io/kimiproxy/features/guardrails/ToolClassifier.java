@@ -1,6 +1,6 @@
 package io.kimiproxy.features.guardrails;
 
-import io.kimiproxy.core.guard.ToolCallType;
+import io.kimiproxy.config.ToolCallType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

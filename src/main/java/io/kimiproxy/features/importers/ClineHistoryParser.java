@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.kimiproxy.core.error.ProxyError;
-import io.kimiproxy.core.importers.ClineTask;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
 package io.kimiproxy.features.sanitizer;
 
-import io.kimiproxy.core.sanitizer.MaskedOutput;
-import io.kimiproxy.core.sanitizer.SanitizerStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

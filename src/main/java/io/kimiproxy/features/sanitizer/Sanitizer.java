@@ -1,11 +1,9 @@
 package io.kimiproxy.features.sanitizer;
 
 import io.kimiproxy.config.SanitizerConfig;
-import io.kimiproxy.core.sanitizer.MaskedOutput;
-import io.kimiproxy.core.sanitizer.SanitizerCounts;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.ContentHash;
-import io.kimiproxy.features.context.PartKinds;
+import io.kimiproxy.features.contextmap.PartKinds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

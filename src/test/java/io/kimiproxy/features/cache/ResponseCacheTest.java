@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.config.CacheConfig;
 import io.kimiproxy.core.db.Database;
-import io.kimiproxy.core.db.SqliteCacheIndex;
 import io.kimiproxy.core.model.ChatRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

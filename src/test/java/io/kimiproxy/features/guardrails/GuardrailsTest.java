@@ -1,5 +1,6 @@
 package io.kimiproxy.features.guardrails;
 
+import io.kimiproxy.config.ToolCallType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,14 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kimiproxy.config.GuardRule;
 import io.kimiproxy.config.GuardrailsConfig;
 import io.kimiproxy.core.events.EventNames;
-import io.kimiproxy.core.guard.GuardActionRecord;
-import io.kimiproxy.core.guard.GuardActionStore;
-import io.kimiproxy.core.guard.GuardCount;
-import io.kimiproxy.core.guard.ToolCall;
-import io.kimiproxy.core.guard.ToolCallContext;
-import io.kimiproxy.core.guard.ToolCallInspection;
-import io.kimiproxy.core.guard.ToolCallType;
-import io.kimiproxy.core.guard.ToolCallVerdict;
 import io.kimiproxy.core.util.Secret;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.vertx.core.Future;

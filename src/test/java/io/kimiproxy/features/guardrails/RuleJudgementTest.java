@@ -1,12 +1,11 @@
 package io.kimiproxy.features.guardrails;
 
+import io.kimiproxy.config.ToolCallType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.kimiproxy.config.GuardRule;
 import io.kimiproxy.config.GuardrailsConfig;
-import io.kimiproxy.core.guard.GuardDecision;
-import io.kimiproxy.core.guard.ToolCallType;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.kimiproxy.features.guardrails;
 
+import io.kimiproxy.config.ToolCallType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kimiproxy.core.guard.ToolCallType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

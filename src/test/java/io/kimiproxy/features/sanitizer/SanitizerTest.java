@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.config.SanitizerConfig;
-import io.kimiproxy.core.sanitizer.MaskedOutput;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.ContentHash;
 import io.kimiproxy.testing.Sessions;

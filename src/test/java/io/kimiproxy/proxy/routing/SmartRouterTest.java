@@ -1,10 +1,11 @@
 package io.kimiproxy.proxy.routing;
 
+import io.kimiproxy.features.smartrouting.SmartRouter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kimiproxy.config.RoutingConfig;
-import io.kimiproxy.proxy.routing.SmartRouter.Candidate;
-import io.kimiproxy.proxy.routing.SmartRouter.Scored;
+import io.kimiproxy.features.smartrouting.SmartRouter.Candidate;
+import io.kimiproxy.features.smartrouting.SmartRouter.Scored;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,16 @@
+package io.kimiproxy.features.alerts;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Something the user should know: a budget running low, a provider failing.
+ *
+ * @param level "info", "warning" or "critical"
+ * @param kind  what raised it: "quota", "provider", ...
+ */
+public record Alert(long timestampMs, String level, String kind, String message, JsonObject details) {
+  public JsonObject toJson() {
+    return new JsonObject().put("ts", timestampMs).put("level", level).put("kind", kind)
+        .put("message", message).put("details", details);
+  }
+}

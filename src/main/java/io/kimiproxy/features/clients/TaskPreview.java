@@ -1,0 +1,62 @@
+package io.kimiproxy.features.clients;
+
+import io.kimiproxy.core.model.MessageContent;
+import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.util.SecretScrubber;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+
+/**
+ * What a client is working on, shown as the first words of its latest user message. Only this
+ * preview is kept (in memory), never the message; credentials are redacted before it is cut, so a
+ * key cannot survive half-cut.
+ */
+final class TaskPreview {
+  static final int LENGTH = 120;
+  /**
+   * Redaction reads this much of a message: enough for a 120-character preview once blanks are
+   * folded, and small, since it runs on every request.
+   */
+  private static final int READ = 400;
+  private static final String MARK = "[redacted]";
+  // Key shapes beyond the provider keys SecretScrubber knows: GitHub, AWS, Slack, private keys,
+  // "password = ..." assignments, and long opaque tokens that mix letters and digits.
+  private static final Pattern MORE_SHAPES = Pattern.compile(
+      "(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,}"
+          + "|-----BEGIN [A-Z ]*PRIVATE KEY-----"
+          + "|(?=[A-Za-z_-]*\\d)(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,})");
+  private static final Pattern ASSIGNED = Pattern.compile(
+      "(?i)\\b(api[_-]?key|secret|token|password|passwd|pwd)(\\s*[:=]\\s*)(\"[^\"]*\"|'[^']*'|\\S+)");
+
+  private TaskPreview() {}
+
+  /** The preview of the request's latest user message with text, or null when it has none. */
+  static String of(ChatRequest request, SecretScrubber scrubber) {
+    JsonArray messages = request.messages();
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      JsonObject message = messages.getJsonObject(i);
+      if (!"user".equals(message.getString("role"))) continue;
+      String text = MessageContent.text(message.getValue("content"));
+      if (!text.isBlank()) return preview(text, scrubber);
+    }
+    return null;
+  }
+
+  static String preview(String text, SecretScrubber scrubber) {
+    String head = text.length() <= READ ? text : cutAtSpace(text, READ);
+    String clean = head.replaceAll("\\s+", " ").trim();
+    clean = scrubber.scrub(clean);
+    clean = ASSIGNED.matcher(clean).replaceAll("$1$2" + MARK);
+    clean = MORE_SHAPES.matcher(clean).replaceAll(MARK);
+    return clean.length() <= LENGTH ? clean : clean.substring(0, LENGTH - 1).stripTrailing() + "…";
+  }
+
+  /** Cut at a blank so that no token (a key among them) is split at the edge of what is read. */
+  private static String cutAtSpace(String text, int max) {
+    for (int i = max; i > max / 2; i--) {
+      if (Character.isWhitespace(text.charAt(i))) return text.substring(0, i);
+    }
+    return text.substring(0, max);
+  }
+}

@@ -1,0 +1,43 @@
+package io.kimiproxy.features.limits;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the reset values providers put in {@code x-ratelimit-reset-*}: Go-style durations
+ * ("1s", "6m0s", "120ms", "1h2m3.5s"), or plain seconds ("7.66").
+ */
+final class ResetDuration {
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+  private static final long MAX_MS = 3_600_000;
+
+  private ResetDuration() {}
+
+  static long parseMillis(String value) {
+    String v = value.trim();
+    if (v.isEmpty()) return 0;
+    try {
+      return clamp(Math.round(Double.parseDouble(v) * 1000));
+    } catch (NumberFormatException notPlainSeconds) {
+      double total = 0;
+      Matcher m = PART.matcher(v);
+      int end = 0;
+      while (m.find()) {
+        if (m.start() != end) return 0;
+        end = m.end();
+        double n = Double.parseDouble(m.group(1));
+        total += switch (m.group(2)) {
+          case "h" -> n * 3_600_000;
+          case "m" -> n * 60_000;
+          case "s" -> n * 1000;
+          default -> n;
+        };
+      }
+      return end == v.length() ? clamp(Math.round(total)) : 0;
+    }
+  }
+
+  private static long clamp(long ms) {
+    return Math.max(0, Math.min(MAX_MS, ms));
+  }
+}
