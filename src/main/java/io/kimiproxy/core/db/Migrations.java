@@ -214,7 +214,9 @@ final class Migrations {
             prompt_tokens INTEGER NOT NULL,
             candidates TEXT NOT NULL
           )""",
-          "CREATE INDEX idx_routing_decisions_alias ON routing_decisions(alias, seq)"))
+          "CREATE INDEX idx_routing_decisions_alias ON routing_decisions(alias, seq)")),
+      new Migration(11, "the API each request came through (chat, messages, responses)", List.of(
+          "ALTER TABLE requests ADD COLUMN api TEXT NOT NULL DEFAULT 'chat'"))
   );
 
   private Migrations() {}

@@ -1,10 +1,11 @@
-package io.kimiproxy.api.chat;
+package io.kimiproxy.features.limits;
 
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.proxy.chain.Admission;
+import io.kimiproxy.proxy.chain.ChatExchange;
+import io.kimiproxy.proxy.chain.ChatStep;
 import io.kimiproxy.proxy.routing.Route;
-import io.kimiproxy.features.limits.RateLimiter;
-import io.kimiproxy.features.limits.QuotaTracker;
 import io.vertx.core.Future;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,34 +18,44 @@ import java.util.function.UnaryOperator;
  * must all have room (the limiter waits up to max_wait_ms, else 429). A retry or a fallback is a
  * new call and passes again. Every ledger row then counts against the budgets.
  */
-final class SpendingGate {
+public final class SpendingStep implements ChatStep {
   private final RateLimiter limiter;
   private final QuotaTracker quotas;
 
-  SpendingGate(RateLimiter limiter, QuotaTracker quotas) {
+  public SpendingStep(RateLimiter limiter, QuotaTracker quotas) {
     this.limiter = limiter;
     this.quotas = quotas;
   }
 
-  Future<RateLimiter.Permit> admit(ChatExchange x, Route route) {
-    Set<String> scopes = scopes(route.provider().name(), route.alias(), x.clientKey);
+  @Override
+  public Future<Admission> admit(ChatExchange x, Route route) {
+    Set<String> scopes = scopes(route.provider().name(), route.alias(), x.caller().clientKey());
     ProxyError refusal = quotas.check(scopes);
     if (refusal != null) return Future.failedFuture(refusal);
-    long estimate = x.promptCount == null ? 0 : x.promptCount.total();
-    return limiter.acquire(List.copyOf(scopes), estimate);
-  }
+    long estimate = x.promptCount() == null ? 0 : x.promptCount().total();
+    String provider = route.provider().name();
+    return limiter.acquire(List.copyOf(scopes), estimate).map(permit -> new Admission() {
+      @Override
+      public void settle(long tokens) {
+        permit.settle(tokens);
+      }
 
-  /**
-   * What the provider said of its own limits ({@code x-ratelimit-*} headers, on any answer): when it
-   * has nothing left, the next calls wait for its reset instead of being refused by it.
-   */
-  void observed(String provider, UnaryOperator<String> header) {
-    limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"), header.apply("x-ratelimit-reset-requests"),
-        header.apply("x-ratelimit-remaining-tokens"), header.apply("x-ratelimit-reset-tokens"));
+      /**
+       * What the provider said of its own limits ({@code x-ratelimit-*} headers): when it has
+       * nothing left, the next calls wait for its reset instead of being refused by it.
+       */
+      @Override
+      public void answered(UnaryOperator<String> header) {
+        limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"),
+            header.apply("x-ratelimit-reset-requests"), header.apply("x-ratelimit-remaining-tokens"),
+            header.apply("x-ratelimit-reset-tokens"));
+      }
+    });
   }
 
   /** What a call cost, once known, feeds the budgets; refusals were not billed, so they do not (see RequestRecord#billed). */
-  void spent(RequestRecord row) {
+  @Override
+  public void finished(ChatExchange x, RequestRecord row) {
     if (!row.billed()) return;
     quotas.record(scopes(row.provider(), row.modelAlias(), row.clientKey()), row.usage().totalTokens(), row.costUsd());
   }
