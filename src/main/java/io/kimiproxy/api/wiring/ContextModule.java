@@ -8,6 +8,7 @@ import io.kimiproxy.features.compaction.CompactionRoutes;
 import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.features.compaction.LoopbackSummarizer;
 import io.kimiproxy.features.compaction.OverflowStep;
+import io.kimiproxy.features.compaction.RememberingCompactionStore;
 import io.kimiproxy.features.compaction.SqliteCompactionStore;
 import io.kimiproxy.features.contextmap.ContextMapStep;
 import io.kimiproxy.features.contextmap.ContextMapper;
@@ -60,12 +61,13 @@ public final class ContextModule implements Module {
     PromptWork work = new PromptWork(f.vertx(), f.tokens());
     Measure measure = new Measure(work, new ContextModels(config.models(), config.compaction()));
     SelfAddress self = f.self();
-    Compactor compactor = new Compactor(config.compaction(), new SqliteCompactionStore(f.database().pool()),
+    Compactor compactor = new Compactor(config.compaction(),
+        new RememberingCompactionStore(new SqliteCompactionStore(f.database().pool()), f.memory().sanitizerBytes() / 8),
         new LoopbackSummarizer(f.vertx(), self.host(), self::port, f.internal()), work, events, f.tokens());
     CompactStep compact = new CompactStep(compactor, new PhaseTracker(config.context(), contextStore, events), measure);
     return new ContextModule(measure, new SanitizeStep(sanitizer, sanitizerStore, measure, events), compact,
         new OverflowStep(compact, measure, events),
-        new ContextMapStep(new ContextMapper(config.context()), contextStore, measure, f.tokens(), events),
+        new ContextMapStep(new ContextMapper(config.context()), contextStore, measure, f.tokens(), events, f.vertx()),
         contextStore, sanitizer, sanitizerStore, compactor);
   }
 

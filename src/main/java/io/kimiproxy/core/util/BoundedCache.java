@@ -50,6 +50,14 @@ public final class BoundedCache<K, V> {
     }
   }
 
+  public void remove(K key) {
+    Segment<K, V> segment = segment(key);
+    synchronized (segment) {
+      Weighed<V> old = segment.map.remove(key);
+      if (old != null) segment.bytes -= old.weight;
+    }
+  }
+
   /** The cached value, or the one {@code compute} makes (then cached). */
   public V get(K key, Function<K, V> compute) {
     V hit = get(key);

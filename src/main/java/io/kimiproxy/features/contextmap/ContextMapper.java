@@ -3,6 +3,7 @@ package io.kimiproxy.features.contextmap;
 import io.kimiproxy.core.model.ToolDefinition;
 import io.kimiproxy.core.model.ToolCall;
 import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.config.ContextConfig;
 import io.kimiproxy.core.model.Phase;
 import io.kimiproxy.core.model.PromptCount;
@@ -27,9 +28,10 @@ public final class ContextMapper {
 
   /** What one request was: who, which model, and what it sent. */
   public record Request(String session, String requestId, long timestampMs, String model, long maxContext,
-                        long reservedOutput, List<Message> messages, List<ToolDefinition> tools, PromptCount count) {}
+                        long reservedOutput, MessageList messages, List<ToolDefinition> tools, PromptCount count,
+                        Phase phase) {}
 
-  public ContextMap map(Request r, Phase phase, long memoryTokens) {
+  public ContextMap map(Request r, long memoryTokens) {
     List<ContextPart> parts = new ArrayList<>(r.messages().size() + 1);
     int i = 0;
     for (; i < r.messages().size() && PartKinds.SYSTEM.equals(PartKinds.of(r.messages().get(i))); i++) {
@@ -45,7 +47,7 @@ public final class ContextMapper {
     long prompt = r.count().total();
     double fill = r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0;
     return new ContextMap(r.session(), r.requestId(), r.timestampMs(), r.model(), r.maxContext(), r.reservedOutput(),
-        prompt, fill, phase, memoryTokens, List.copyOf(parts));
+        prompt, fill, r.phase(), memoryTokens, List.copyOf(parts));
   }
 
   private ContextPart part(int index, Message message, int tokens) {

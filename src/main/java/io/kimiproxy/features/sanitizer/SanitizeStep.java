@@ -38,16 +38,14 @@ public final class SanitizeStep implements ChatStep {
           x.request(x.request().withMessages(result.messages()));
           if (counts.masked() > 0) x.changed("masked", counts.masked());
           if (counts.secretsRedacted() > 0) x.changed("redacted", counts.secretsRedacted());
-          Future<Void> saved = masks.keep(result.masked());
           if (!x.internal()) {
-            // Counts are a dashboard figure: a busy database costs the figure, logged, not the answer.
-            saved = saved.compose(v -> store.addCounts(x.sessionId(), counts).recover(e -> {
-              LOG.warning("sanitizer counts not stored: " + e.getMessage());
-              return Future.succeededFuture();
-            }));
+            // Counts are a dashboard figure: written without the request waiting; a busy database
+            // costs the figure, logged, not the answer.
+            store.addCounts(x.sessionId(), counts).onFailure(e -> LOG.warning("sanitizer counts not stored: " + e.getMessage()));
             events.publish(EventNames.SANITIZER, counts.toJson().put("session", x.sessionId()).put("request_id", x.id()));
           }
-          return saved.compose(v -> measure.remeasure(x));
+          // The originals are stored before the request goes on: a reference the model sees must resolve.
+          return masks.keep(result.masked()).compose(v -> measure.remeasure(x));
         });
   }
 }

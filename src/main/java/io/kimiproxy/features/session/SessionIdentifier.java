@@ -3,7 +3,7 @@ package io.kimiproxy.features.session;
 import io.kimiproxy.core.model.Role;
 import io.kimiproxy.core.model.Message;
 import io.kimiproxy.core.model.ChatRequest;
-import io.kimiproxy.core.util.ContentHash;
+import io.kimiproxy.core.util.ContentKey;
 
 /**
  * Names the conversation a request belongs to. IDE clients resend the whole history each turn, so
@@ -36,18 +36,20 @@ public final class SessionIdentifier {
     return ok ? trimmed : null;
   }
 
+  /**
+   * A 128-bit content key, not a cryptographic digest: it runs on every request without a header,
+   * over a system prompt that can be tens of kilobytes, and only names a conversation.
+   */
   static String fingerprint(String client, ChatRequest request) {
-    StringBuilder system = new StringBuilder();
-    String firstUser = "";
+    ContentKey key = ContentKey.of(client).then(ContentKey.of(request.model()));
     for (Message message : request.messages()) {
       if (message.role().instructs()) {
-        system.append(message.text()).append('\n');
+        key = key.then(ContentKey.of(message.text()));
       } else if (message.role() == Role.USER) {
-        firstUser = message.text();
+        key = key.then(0x75736572L).then(ContentKey.of(message.text()));
         break;
       }
     }
-    String basis = client + '\u0000' + request.model() + '\u0000' + system + '\u0000' + firstUser;
-    return "s-" + ContentHash.sha256Hex(basis).substring(0, 16);
+    return "s-" + key.hex().substring(0, 16);
   }
 }

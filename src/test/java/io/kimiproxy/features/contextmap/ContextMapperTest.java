@@ -21,7 +21,7 @@ class ContextMapperTest {
   private ContextMap map(ContextConfig config, JsonArray messages, JsonArray tools) {
     PromptCount count = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(tools));
     return new ContextMapper(config).map(new ContextMapper.Request("s-1", "r-1", 42L, MODEL, 100_000, 4_096,
-        Requests.messages(messages), Requests.tools(tools).definitions(), count), Phase.EXPANSION, 0);
+        Requests.messages(messages), Requests.tools(tools).definitions(), count, Phase.EXPANSION), 0);
   }
 
   @Test
