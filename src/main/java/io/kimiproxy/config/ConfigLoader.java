@@ -1,5 +1,6 @@
 package io.kimiproxy.config;
 
+import io.kimiproxy.core.http.HostNames;
 import io.kimiproxy.core.util.Secret;
 import java.io.IOException;
 import java.net.URI;
@@ -91,7 +92,7 @@ public final class ConfigLoader {
   /** A proxy reachable from other machines must demand client keys. */
   public static void checkListen(ProxyConfig config) {
     ServerConfig server = config.server();
-    if (!ServerConfig.isLoopback(server.host()) && !server.authRequired()) {
+    if (!HostNames.isLoopback(server.host()) && !server.authRequired()) {
       String name = config.source().getFileName() == null ? "config" : config.source().getFileName().toString();
       throw new ConfigException(name, "server.host",
           "'" + server.host() + "' is not a loopback address: set server.api_keys so that only your clients can spend your provider keys");

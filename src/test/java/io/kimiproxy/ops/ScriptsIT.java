@@ -219,6 +219,22 @@ class ScriptsIT {
     assertTrue(proxy.waitFor(20, TimeUnit.SECONDS), "the proxy did not stop on SIGTERM");
   }
 
+  /** Issue 11, item 7: a static/ folder where the proxy happens to start is not its dashboard. */
+  @Test
+  void should_serve_the_dashboard_from_the_jar_whatever_folder_it_starts_in() throws Exception {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/static"));
+    Files.writeString(elsewhere.resolve("index.html"), "<script>planted()</script>");
+    Files.writeString(elsewhere.resolve("planted.js"), "planted()");
+    Process proxy = spawn(child("java", "-jar", JAR.toString(), "--config", config.toString())
+        .directory(elsewhere.getParent().toFile()));
+    String url = "http://127.0.0.1:" + port;
+    awaitHealth(proxy, url);
+    HttpResponse<String> page = get(url + "/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<title>Kimi Proxy</title>") && !page.body().contains("planted"), page.body());
+    assertEquals(404, get(url + "/planted.js").statusCode());
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   record Run(int exit, String out, String err) {

@@ -30,7 +30,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     try {
       body = new JsonObject(raw);
     } catch (DecodeException e) {
-      throw ProxyError.invalidRequest("Request body is not valid JSON: " + firstLine(e.getMessage()), null);
+      throw RequestChecks.notJson(e);
     }
     return fromJson(body);
   }
@@ -53,6 +53,7 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
     if (stream != null && !(stream instanceof Boolean)) {
       throw ProxyError.invalidRequest("'stream' must be a boolean.", "stream");
     }
+    RequestChecks.check(body);
     boolean includeUsage = body.getValue("stream_options") instanceof JsonObject options
         && Boolean.TRUE.equals(options.getValue("include_usage"));
     return new ChatRequest(body, name, Boolean.TRUE.equals(stream), includeUsage);
@@ -82,11 +83,5 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
   public ChatRequest withMessages(JsonArray messages) {
     JsonObject newBody = new JsonObject(new java.util.LinkedHashMap<>(body.getMap()));
     return withBody(newBody.put("messages", messages));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) return "malformed";
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }
