@@ -14,6 +14,7 @@ import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.stream.ChunkRecorder;
 import io.kimiproxy.proxy.stream.StreamRelay;
+import io.kimiproxy.proxy.upstream.Deadline;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
@@ -49,11 +50,11 @@ final class UpstreamAttempt {
     this.gate = gate;
   }
 
-  Future<Void> run(ChatExchange x, Route route, ProviderHealth health) {
+  Future<Void> run(ChatExchange x, Route route, ProviderHealth health, Deadline deadline) {
     WireAdapter adapter = adapters.forType(route.provider().type());
     HttpServerResponse response = x.ctx.response();
     long sentNanos = System.nanoTime();
-    return upstream.send(route.provider(), adapter.toUpstream(x.request, route))
+    return upstream.send(route.provider(), adapter.toUpstream(x.request, route), deadline)
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
           gate.observed(route.provider().name(), exchange::header);
