@@ -18,9 +18,4 @@ public record ServerConfig(String host, int port, List<Secret> apiKeys, long max
   public ServerConfig withListen(String newHost, int newPort) {
     return new ServerConfig(newHost, newPort, apiKeys, maxBodyBytes, allowedHosts, allowedOrigins);
   }
-
-  public static boolean isLoopback(String host) {
-    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1")
-        || host.equals("[::1]") || host.startsWith("127.");
-  }
 }

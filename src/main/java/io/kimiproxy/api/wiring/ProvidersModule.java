@@ -2,6 +2,7 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.api.routes.ProviderRoutes;
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.proxy.resilience.LocalBreakerState;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +23,8 @@ public final class ProvidersModule implements Module {
   }
 
   public static ProvidersModule create(Foundation f, LiveModule live) {
-    ProviderHealthRegistry health = new ProviderHealthRegistry(f.vertx(), f.config(), live.events());
+    ProviderHealthRegistry health = new ProviderHealthRegistry(f.vertx(), f.config(), live.events(),
+        provider -> new LocalBreakerState(provider.resilience()));
     ProvidersModule module = new ProvidersModule(f.config(), health, live);
     f.config().providers().keySet().forEach(module::gauge);
     return module;

@@ -1,6 +1,7 @@
 package io.kimiproxy.features.cache;
 
 import io.kimiproxy.config.CacheConfig;
+import io.kimiproxy.core.util.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -72,8 +73,8 @@ public final class ResponseCache {
     var bytes = answer.toBuffer();
     CacheEntryMeta meta = new CacheEntryMeta(key, now, now + config.ttlMs(), bytes.length(), answer.model(), client,
         answer.stream(), answer.promptTokens(), answer.completionTokens(), answer.costUsd(), answer.preview(PREVIEW), 0, 0);
-    return fs().mkdirs(config.dir().toString())
-        .compose(v -> fs().writeFile(file(key).toString(), bytes))
+    return PrivateFiles.folder(fs(), config.dir().toString())
+        .compose(v -> PrivateFiles.write(fs(), file(key).toString(), bytes))
         .compose(v -> index.put(meta))
         .onSuccess(v -> {
           memory.put(key, answer);

@@ -79,6 +79,24 @@ public final class QuotaTracker {
     return null;
   }
 
+  /**
+   * The refusal for a call whose cost is unknown ({@code <provider>/<model>} with no fallback price):
+   * under a blocking USD budget it would count as $0, so a spent budget could be spent again and
+   * again; tokens budgets still count it. Null when nothing stands against it.
+   */
+  public synchronized ProxyError checkUnpriced(Set<String> scopes, String model, String provider) {
+    ProxyError spent = check(scopes);
+    if (spent != null) return spent;
+    for (BudgetState b : budgets) {
+      if (b.config.block() && b.config.metric() == BudgetConfig.Metric.USD && applies(b, scopes)) {
+        return ProxyError.of(403, ErrorType.PERMISSION, "unpriced_model", "'" + model + "' has no price, and the "
+            + b.config.name() + " budget counts US dollars: use a model alias with a price (GET /v1/models), or set "
+            + "providers." + provider + ".fallback_input_price and fallback_output_price.");
+      }
+    }
+    return null;
+  }
+
   public void record(Set<String> scopes, long tokens, double usd) {
     List<Runnable> raised = new ArrayList<>();
     synchronized (this) {

@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Stands before every call to a provider: a spent blocking budget refuses it (429
- * insufficient_quota), then the rate limits of the provider, the model alias and the client key
+ * insufficient_quota), and so does a blocking USD budget a call without a price would slip past
+ * (403 unpriced_model, see QuotaTracker#checkUnpriced); then the rate limits of the provider, the model alias and the client key
  * must all have room (the limiter waits up to max_wait_ms, else 429). A retry or a fallback is a
  * new call and passes again. Every ledger row then counts against the budgets.
  */
@@ -30,7 +31,8 @@ public final class SpendingStep implements ChatStep {
   @Override
   public Future<Admission> admit(ChatExchange x, Route route) {
     Set<String> scopes = scopes(route.provider().name(), route.alias(), x.caller().clientKey());
-    ProxyError refusal = quotas.check(scopes);
+    ProxyError refusal = route.priced() ? quotas.check(scopes)
+        : quotas.checkUnpriced(scopes, route.alias(), route.provider().name());
     if (refusal != null) return Future.failedFuture(refusal);
     long estimate = x.promptCount() == null ? 0 : x.promptCount().total();
     String provider = route.provider().name();
