@@ -2,6 +2,7 @@ package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.model.Phase;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.ledger.RequestSteps;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.model.Usage;
@@ -58,6 +59,8 @@ final class ChatExchange {
   /** What the client was sent, kept for the cache: the whole answer's body, or a stream's chunks. */
   String answerBody;
   ChunkRecorder recorder;
+  /** Queue time and what the steps changed, for the request's ledger row. */
+  final RequestSteps.Tally steps = new RequestSteps.Tally();
   /** Attempts made so far, 1 for the first. */
   int attempt;
   long attemptStartNanos;

@@ -78,6 +78,7 @@ public final class ContextSteps {
     return work.sized(messages, () -> sanitizer.apply(x.sessionId, x.startMs, messages, model)).compose(result -> {
       SanitizerCounts counts = result.counts();
       if (counts.isZero()) return Future.succeededFuture(x);
+      x.steps.sanitized(counts.masked(), counts.secretsRedacted());
       x.withMessages(result.messages());
       Future<Void> saved = masks.keep(result.masked());
       if (!x.internal()) {
@@ -168,6 +169,7 @@ public final class ContextSteps {
   Future<ChatExchange> map(ChatExchange x) {
     if (x.internal()) return Future.succeededFuture(x);
     if (x.compaction != null && x.compaction.record() != null) {
+      x.steps.compacted(x.tokensBeforeCompaction - x.promptCount.total());
       x.ctx.response().putHeader(COMPACTED_HEADER, String.valueOf(Math.max(0, x.tokensBeforeCompaction - x.promptCount.total())));
     }
     JsonArray messages = x.request.messages();

@@ -31,7 +31,8 @@ final class SpendingGate {
     ProxyError refusal = quotas.check(scopes);
     if (refusal != null) return Future.failedFuture(refusal);
     long estimate = x.promptCount == null ? 0 : x.promptCount.total();
-    return limiter.acquire(List.copyOf(scopes), estimate);
+    long queuedNanos = System.nanoTime();
+    return limiter.acquire(List.copyOf(scopes), estimate).andThen(done -> x.steps.queued((System.nanoTime() - queuedNanos) / 1_000_000));
   }
 
   /**

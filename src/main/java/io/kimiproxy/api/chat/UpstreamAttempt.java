@@ -111,7 +111,7 @@ final class UpstreamAttempt {
 
   /** The guardrails' inspection of this attempt's tool calls, or null when they are off. */
   private ToolCallInspection inspection(ChatExchange x, Route route) {
-    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, route.alias(), x.request.stream()));
+    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, route.alias(), x.request.stream(), x.steps));
   }
 
   /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */

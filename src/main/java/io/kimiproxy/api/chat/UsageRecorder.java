@@ -41,7 +41,7 @@ final class UsageRecorder {
     double cost = x.route == null || x.cacheHit || unanswered ? 0.0
         : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
     RequestRecord row = row(x, x.id, null, Math.max(1, x.attempt), x.startMs, x.status, x.error, usage,
-        x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs);
+        x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs).withSteps(x.steps.snapshot());
     ledger.record(row);
     spending.spent(row);
     events.publish(EventNames.REQUEST, row.toJson());
@@ -71,7 +71,7 @@ final class UsageRecorder {
         x.request != null && x.request.stream(), status,
         error == null ? null : error.type(), error == null ? null : error.code(), message,
         usage, estimated, cost, latencyMs, ttfbMs,
-        x.route != null ? x.route.model().maxContext() : 0, x.clientKey, x.cacheHit && parentId == null,
+        x.route != null ? x.route.model().maxContext() : x.maxContext, x.clientKey, x.cacheHit && parentId == null,
         parentId == null ? x.savedUsd : 0.0);
   }
 

@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
  * @param clientKey  which of server.api_keys sent it ("key-2"), or null; never the key itself
  * @param cacheHit   answered from the response cache: no provider call, no cost
  * @param savedUsd   what a cache hit would have cost
+ * @param steps      queue time and what the proxy's steps did to the request; null for an attempt
+ *                   (its request's row has them) and for rows recorded before they were kept
  */
 public record RequestRecord(
     String id,
@@ -38,13 +40,32 @@ public record RequestRecord(
     long maxContext,
     String clientKey,
     boolean cacheHit,
-    double savedUsd) {
+    double savedUsd,
+    RequestSteps steps) {
 
   /** Column names of {@link #toJson()} and of the CSV export, in order. */
   public static final java.util.List<String> FIELDS = java.util.List.of("id", "parent_id", "attempt", "kind", "ts",
       "session", "client", "model", "provider", "upstream_model", "stream", "status", "error_type", "error_code",
       "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd",
-      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd");
+      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd", "queue_ms", "masked", "redacted",
+      "compaction_saved_tokens", "guard_flagged", "guard_blocked");
+
+  /** A row without steps (see {@link #steps}). */
+  public RequestRecord(String id, String parentId, int attempt, String kind, long timestampMs, String sessionId,
+                       String client, String modelAlias, String provider, String upstreamModel, boolean stream,
+                       int status, String errorType, String errorCode, String errorMessage, Usage usage,
+                       boolean tokensEstimated, double costUsd, long latencyMs, Long ttfbMs, long maxContext,
+                       String clientKey, boolean cacheHit, double savedUsd) {
+    this(id, parentId, attempt, kind, timestampMs, sessionId, client, modelAlias, provider, upstreamModel, stream,
+        status, errorType, errorCode, errorMessage, usage, tokensEstimated, costUsd, latencyMs, ttfbMs, maxContext,
+        clientKey, cacheHit, savedUsd, null);
+  }
+
+  public RequestRecord withSteps(RequestSteps recorded) {
+    return new RequestRecord(id, parentId, attempt, kind, timestampMs, sessionId, client, modelAlias, provider,
+        upstreamModel, stream, status, errorType, errorCode, errorMessage, usage, tokensEstimated, costUsd, latencyMs,
+        ttfbMs, maxContext, clientKey, cacheHit, savedUsd, recorded);
+  }
 
   /**
    * Whether a provider answered this row and so billed it: what budgets count. A refusal (by a
@@ -56,7 +77,7 @@ public record RequestRecord(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id).put("parent_id", parentId).put("attempt", attempt).put("kind", kind)
         .put("ts", timestampMs).put("session", sessionId).put("client", client).put("model", modelAlias)
         .put("provider", provider).put("upstream_model", upstreamModel).put("stream", stream)
@@ -66,6 +87,9 @@ public record RequestRecord(
         .put("tokens_estimated", tokensEstimated).put("cost_usd", costUsd)
         .put("latency_ms", latencyMs).put("ttfb_ms", ttfbMs)
         .put("client_key", clientKey).put("cache_hit", cacheHit).put("saved_usd", savedUsd);
+    if (steps != null) steps.putInto(json);
+    else RequestSteps.putNulls(json);
+    return json;
   }
 
   public boolean failed() {

@@ -97,7 +97,7 @@ public final class LiveHub implements EventSink {
   }
 
   private void broadcast(String type, JsonObject payload, long ts) {
-    snapshot.remember(type, payload);
+    snapshot.remember(type, payload, ts);
     if (clients.isEmpty()) return;
     LiveMessage message = LiveMessage.of(type, payload, ts);
     for (LiveClient client : clients) {
