@@ -18,6 +18,7 @@ import io.kimiproxy.api.wiring.GovernanceModule;
 import io.kimiproxy.api.wiring.GuardrailsModule;
 import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
+import io.kimiproxy.api.wiring.ObservabilityModule;
 import io.kimiproxy.api.wiring.ProvidersModule;
 import io.kimiproxy.api.wiring.RoutingModule;
 import io.kimiproxy.config.ProxyConfig;
@@ -65,7 +66,8 @@ public final class ProxyServer implements Generations {
   private String deploymentId;
 
   private ProxyServer(Foundation foundation, LiveModule live, ProvidersModule providers, ClientsModule clients,
-                      GuardrailsModule guardrails, AgentModule agents, RoutingModule routing, AlertsModule alerts) {
+                      GuardrailsModule guardrails, AgentModule agents, RoutingModule routing, AlertsModule alerts,
+                      ObservabilityModule observability) {
     this.foundation = foundation;
     this.live = live;
     this.providers = providers;
@@ -73,7 +75,7 @@ public final class ProxyServer implements Generations {
     this.guardrails = guardrails;
     this.routing = routing;
     this.alerts = alerts;
-    this.shared = List.of(live, providers, clients, guardrails, agents, routing, alerts);
+    this.shared = List.of(live, observability, providers, clients, guardrails, agents, routing, alerts);
     this.reload = new ConfigReload(this);
   }
 
@@ -90,7 +92,8 @@ public final class ProxyServer implements Generations {
           LiveModule live = LiveModule.create(f, metrics);
           ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
               ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f, live.events()),
-              RoutingModule.create(f, live.events()), AlertsModule.create(f, live.events()));
+              RoutingModule.create(f, live.events()), AlertsModule.create(f, live.events()),
+              ObservabilityModule.create(f, live));
           // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
               .compose(v -> {

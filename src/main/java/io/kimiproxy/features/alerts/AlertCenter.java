@@ -9,12 +9,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Raises alerts four ways at once: a log line, a live event, the recent list behind GET
- * /api/alerts, and the store that gives that list back after a restart. An alert about a lasting
+ * Raises alerts three ways at once: a live event (which the log feature writes as a line), the
+ * recent list behind GET /api/alerts, and the store that gives that list back after a restart. An alert about a lasting
  * condition (a budget's level in one period) carries a dedup key: it is raised once however often
  * the condition is derived again (after a restart or a reload), and again once it is gone from
  * the store.
@@ -71,7 +70,6 @@ public final class AlertCenter {
       if (dedupKey != null && !raisedKeys.add(dedupKey)) return false;
       keep(alert);
     }
-    LOG.log("critical".equals(level) ? Level.SEVERE : Level.WARNING, "alert [" + kind + "] " + message);
     events.publish(EventNames.ALERT, alert.toJson());
     if (store != null) {
       store.append(alert, dedupKey).onFailure(e -> LOG.warning("alert not stored: " + e.getMessage()));
