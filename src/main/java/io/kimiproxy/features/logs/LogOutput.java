@@ -15,13 +15,17 @@ import java.util.logging.Logger;
  */
 public final class LogOutput implements AutoCloseable {
   private final Handler handler;
+  private final Handler[] replaced;
+  private final Level previousLevel;
 
-  private LogOutput(Handler handler) {
+  private LogOutput(Handler handler, Handler[] replaced, Level previousLevel) {
     this.handler = handler;
+    this.replaced = replaced;
+    this.previousLevel = previousLevel;
   }
 
   /**
-   * Replaces the root logger's handlers.
+   * Replaces the root logger's handlers (until {@link #close}).
    *
    * @param console where lines also go (a proxy in the foreground writes to its terminal too), or null
    * @throws IOException when the log file cannot be opened
@@ -33,13 +37,12 @@ public final class LogOutput implements AutoCloseable {
     Level level = level(config.level());
     handler.setLevel(level);
     Logger root = LogManager.getLogManager().getLogger("");
-    for (Handler old : root.getHandlers()) {
-      root.removeHandler(old);
-      old.close();
-    }
+    Handler[] replaced = root.getHandlers();
+    Level previousLevel = root.getLevel();
+    for (Handler old : replaced) root.removeHandler(old);
     root.setLevel(level);
     root.addHandler(handler);
-    return new LogOutput(handler);
+    return new LogOutput(handler, replaced, previousLevel);
   }
 
   static Level level(LogConfig.Level level) {
@@ -51,10 +54,13 @@ public final class LogOutput implements AutoCloseable {
     };
   }
 
-  /** Writes what is queued and closes the file. */
+  /** Writes what is queued, closes the file and gives the root logger its handlers back. */
   @Override
   public void close() {
-    Logger.getLogger("").removeHandler(handler);
+    Logger root = Logger.getLogger("");
+    root.removeHandler(handler);
     handler.close();
+    for (Handler old : replaced) root.addHandler(old);
+    root.setLevel(previousLevel);
   }
 }

@@ -31,10 +31,15 @@ import java.util.concurrent.TimeUnit;
  * <p>A request's earlier attempts are recorded before its own row (which is its last attempt), so
  * they wait here until it comes. The ledger keeps no start of the last attempt: its span starts
  * where the previous attempt ended (the request's arrival for the first).
+ *
+ * <p>Rows are turned into spans one at a time (a few microseconds each), so that closing waits for
+ * the one being built and every span ended before it is sent.
  */
 public final class RequestTraces implements AutoCloseable {
   static final String INSTRUMENTATION = "io.kimiproxy";
   private static final int WAITING_REQUESTS = 10_000;
+  /** How long ended spans wait to be sent together. */
+  private static final long BATCH_DELAY_MS = 1000;
   private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
   private static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
   // The name before gen_ai.provider.name, still the one many backends read.
@@ -49,6 +54,7 @@ public final class RequestTraces implements AutoCloseable {
 
   private final SdkTracerProvider provider;
   private final Tracer tracer;
+  private boolean closed; // guarded by earlierAttempts
   private final Map<String, List<RequestRecord>> earlierAttempts = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, List<RequestRecord>> eldest) {
@@ -68,7 +74,8 @@ public final class RequestTraces implements AutoCloseable {
     Resource resource = Resource.getDefault().merge(Resource.create(
         Attributes.of(AttributeKey.stringKey("service.name"), config.serviceName())));
     SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource)
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build()).build();
+        .addSpanProcessor(BatchSpanProcessor.builder(exporter.build())
+            .setScheduleDelay(BATCH_DELAY_MS, TimeUnit.MILLISECONDS).build()).build();
     return new RequestTraces(provider);
   }
 
@@ -77,15 +84,15 @@ public final class RequestTraces implements AutoCloseable {
   }
 
   void record(RequestRecord row) {
-    List<RequestRecord> earlier;
     synchronized (earlierAttempts) {
+      if (closed) return;
       if (row.parentId() != null) {
         earlierAttempts.computeIfAbsent(row.parentId(), id -> new ArrayList<>()).add(row);
         return;
       }
-      earlier = earlierAttempts.remove(row.id());
+      List<RequestRecord> earlier = earlierAttempts.remove(row.id());
+      requestSpan(row, earlier == null ? List.of() : earlier);
     }
-    requestSpan(row, earlier == null ? List.of() : earlier);
   }
 
   private void requestSpan(RequestRecord row, List<RequestRecord> earlier) {
@@ -148,6 +155,9 @@ public final class RequestTraces implements AutoCloseable {
   /** Sends what is queued (up to a few seconds) and stops. */
   @Override
   public void close() {
+    synchronized (earlierAttempts) {
+      closed = true;
+    }
     provider.shutdown().join(10, TimeUnit.SECONDS);
   }
 }
