@@ -215,7 +215,7 @@ final class Migrations {
             candidates TEXT NOT NULL
           )""",
           "CREATE INDEX idx_routing_decisions_alias ON routing_decisions(alias, seq)")),
-      new Migration(11, "request detail: queue time and what the steps changed; attempts by request", List.of(
+      new Migration(12, "request detail: queue time and what the steps changed; attempts by request", List.of(
           // Nullable: attempts and rows from before this version have no steps.
           "ALTER TABLE requests ADD COLUMN queue_ms INTEGER",
           "ALTER TABLE requests ADD COLUMN masked INTEGER",
@@ -224,7 +224,7 @@ final class Migrations {
           "ALTER TABLE requests ADD COLUMN guard_flagged INTEGER",
           "ALTER TABLE requests ADD COLUMN guard_blocked INTEGER",
           "CREATE INDEX idx_requests_parent ON requests(parent_id)")),
-      new Migration(12, "alerts kept across restarts", List.of(
+      new Migration(13, "alerts kept across restarts", List.of(
           // dedup_key names a condition (a budget's level in one period): raised once, however often it is derived.
           """
           CREATE TABLE alerts (

@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Alerts in SQLite (table {@code alerts}, migration 12), the newest {@value #KEEP} kept. */
+/** Alerts in SQLite (table {@code alerts}, migration 13), the newest {@value #KEEP} kept. */
 public final class SqliteAlertStore implements AlertStore {
   static final int KEEP = 1000;
 
