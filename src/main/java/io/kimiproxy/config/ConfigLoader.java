@@ -30,7 +30,7 @@ public final class ConfigLoader {
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
       "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
-      "cache", "routing");
+      "cache", "routing", "log", "telemetry");
 
   private ConfigLoader() {}
 
@@ -81,10 +81,11 @@ public final class ConfigLoader {
         GovernanceSections.quotas(root.section("quotas"), providers, models, server.apiKeys().size()),
         GovernanceSections.cache(root.section("cache"), folder),
         retention);
+    ObservabilityConfig observability = ObservabilitySections.parse(root.section("log"), root.section("telemetry"), folder);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
         Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
-        routing);
+        routing, observability);
     checkListen(config);
     return config;
   }

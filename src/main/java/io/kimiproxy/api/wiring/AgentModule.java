@@ -1,5 +1,6 @@
 package io.kimiproxy.api.wiring;
 
+import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.agents.AgentRoutes;
 import io.kimiproxy.features.agents.SqliteAgentRunStore;
 import io.kimiproxy.features.agents.AgentRunner;
@@ -16,10 +17,10 @@ public final class AgentModule implements Module {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  public static AgentModule create(Foundation f) {
+  public static AgentModule create(Foundation f, EventSink events) {
     SelfAddress self = f.self();
     AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(), new SqliteAgentRunStore(f.database().pool()),
-        f.internal(), self.host(), self::port, f.scrubber());
+        f.internal(), self.host(), self::port, f.scrubber(), events);
     return new AgentModule(runner, f.config().server().maxBodyBytes());
   }
 

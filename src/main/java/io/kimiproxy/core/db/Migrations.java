@@ -216,7 +216,29 @@ final class Migrations {
           )""",
           "CREATE INDEX idx_routing_decisions_alias ON routing_decisions(alias, seq)")),
       new Migration(11, "the API each request came through (chat, messages, responses)", List.of(
-          "ALTER TABLE requests ADD COLUMN api TEXT NOT NULL DEFAULT 'chat'"))
+          "ALTER TABLE requests ADD COLUMN api TEXT NOT NULL DEFAULT 'chat'")),
+      new Migration(12, "request detail: queue time and what the steps changed; attempts by request", List.of(
+          // Nullable: attempts and rows from before this version have no steps.
+          "ALTER TABLE requests ADD COLUMN queue_ms INTEGER",
+          "ALTER TABLE requests ADD COLUMN masked INTEGER",
+          "ALTER TABLE requests ADD COLUMN redacted INTEGER",
+          "ALTER TABLE requests ADD COLUMN compaction_saved INTEGER",
+          "ALTER TABLE requests ADD COLUMN guard_flagged INTEGER",
+          "ALTER TABLE requests ADD COLUMN guard_blocked INTEGER",
+          "CREATE INDEX idx_requests_parent ON requests(parent_id)")),
+      new Migration(13, "alerts kept across restarts", List.of(
+          // dedup_key names a condition (a budget's level in one period): raised once, however often it is derived.
+          """
+          CREATE TABLE alerts (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            message TEXT NOT NULL,
+            details TEXT,
+            dedup_key TEXT UNIQUE
+          )""",
+          "CREATE INDEX idx_alerts_ts ON alerts(ts)"))
   );
 
   private Migrations() {}

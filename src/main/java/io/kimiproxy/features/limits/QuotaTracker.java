@@ -21,7 +21,9 @@ import java.util.function.BiFunction;
  * Daily and monthly budgets (UTC periods). Spending is loaded from the ledger at start, then
  * counted as requests are recorded. When what remains falls to 30 % a warning is raised, at 10 %
  * a critical alert, at zero a blocking budget refuses requests with 429 {@code insufficient_quota}
- * and a warning budget says so once.
+ * and a warning budget says so once. A level is a lasting condition: each is alerted once per
+ * period, and derived again at start, so that a budget spent before a restart (or a reload) is
+ * still in the alerts without being raised twice.
  */
 public final class QuotaTracker {
   private static final double WARNING_SHARE = 0.30;
@@ -48,18 +50,24 @@ public final class QuotaTracker {
     configs.forEach(c -> budgets.add(new BudgetState(c)));
   }
 
-  /** Loads this period's spending: {@code spent(scope, fromMs)} sums the ledger. */
+  /**
+   * Loads this period's spending ({@code spent(scope, fromMs)} sums the ledger) and derives the
+   * level each budget is at: its alert is raised unless the alerts already hold it.
+   */
   public Future<Void> load(BiFunction<String, Long, Future<Spending>> spent) {
     List<Future<?>> loads = new ArrayList<>();
     long now = clock.millis();
     for (BudgetState b : budgets) {
       long start = periodStart(b.config.period(), now);
       loads.add(spent.apply(b.config.scope(), start).onSuccess(t -> {
+        Runnable derived = null;
         synchronized (this) {
           b.periodStartMs = start;
           b.used = b.config.metric() == BudgetConfig.Metric.TOKENS ? t.tokens() : t.usd();
-          b.alertedLevel = level(b); // what was already crossed before a restart is not raised again
+          b.alertedLevel = level(b);
+          if (b.alertedLevel > 0) derived = alert(b, b.alertedLevel);
         }
+        if (derived != null) derived.run();
       }));
     }
     return Future.all(loads).mapEmpty();
@@ -152,7 +160,9 @@ public final class QuotaTracker {
     };
     JsonObject details = new JsonObject().put("scope", c.scope()).put("period", c.period().name().toLowerCase(Locale.ROOT))
         .put("metric", c.metric().name().toLowerCase(Locale.ROOT)).put("limit", c.limit()).put("used", b.used);
-    return () -> alerts.raise(level == 1 ? "warning" : "critical", "quota", message, details);
+    String dedupKey = String.join("|", "quota", c.scope(), c.period().name(), c.metric().name(),
+        Long.toString(b.periodStartMs), Integer.toString(level));
+    return () -> alerts.raise(level == 1 ? "warning" : "critical", "quota", message, details, dedupKey);
   }
 
   private static int level(BudgetState b) {

@@ -36,23 +36,37 @@ public final class SpendingStep implements ChatStep {
     if (refusal != null) return Future.failedFuture(refusal);
     long estimate = x.promptCount() == null ? 0 : x.promptCount().total();
     String provider = route.provider().name();
-    return limiter.acquire(List.copyOf(scopes), estimate).map(permit -> new Admission() {
-      @Override
-      public void settle(long tokens) {
-        permit.settle(tokens);
-      }
+    long queuedNanos = System.nanoTime();
+    return limiter.acquire(List.copyOf(scopes), estimate)
+        .andThen(done -> x.steps().queued((System.nanoTime() - queuedNanos) / 1_000_000))
+        .map(permit -> new LimitedCall(permit, provider));
+  }
 
-      /**
-       * What the provider said of its own limits ({@code x-ratelimit-*} headers): when it has
-       * nothing left, the next calls wait for its reset instead of being refused by it.
-       */
-      @Override
-      public void answered(UnaryOperator<String> header) {
-        limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"),
-            header.apply("x-ratelimit-reset-requests"), header.apply("x-ratelimit-remaining-tokens"),
-            header.apply("x-ratelimit-reset-tokens"));
-      }
-    });
+  /** A call the limits let through: settled with its real tokens, and told the provider's own limits. */
+  private final class LimitedCall implements Admission {
+    private final RateLimiter.Permit permit;
+    private final String provider;
+
+    LimitedCall(RateLimiter.Permit permit, String provider) {
+      this.permit = permit;
+      this.provider = provider;
+    }
+
+    @Override
+    public void settle(long tokens) {
+      permit.settle(tokens);
+    }
+
+    /**
+     * What the provider said of its own limits ({@code x-ratelimit-*} headers): when it has
+     * nothing left, the next calls wait for its reset instead of being refused by it.
+     */
+    @Override
+    public void answered(UnaryOperator<String> header) {
+      limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"),
+          header.apply("x-ratelimit-reset-requests"), header.apply("x-ratelimit-remaining-tokens"),
+          header.apply("x-ratelimit-reset-tokens"));
+    }
   }
 
   /** What a call cost, once known, feeds the budgets; refusals were not billed, so they do not (see RequestRecord#billed). */

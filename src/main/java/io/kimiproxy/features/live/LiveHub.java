@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +40,7 @@ public final class LiveHub implements EventSink {
   private final Set<LiveClient> clients = new LinkedHashSet<>();
   private final AtomicInteger clientCount = new AtomicInteger();
   private final AtomicLong droppedEvents = new AtomicLong();
+  private final List<BiConsumer<String, JsonObject>> observers = new CopyOnWriteArrayList<>();
   private long timerId = -1;
   private boolean closed;
 
@@ -59,6 +63,14 @@ public final class LiveHub implements EventSink {
   public void publish(String type, JsonObject payload) {
     long ts = System.currentTimeMillis();
     context.runOnContext(v -> broadcast(type, payload, ts));
+  }
+
+  /**
+   * Hands every event published from now on to {@code observer} as well (the log), on the hub's
+   * context, before the browsers get it. It must be quick and must not change the payload.
+   */
+  public void observe(BiConsumer<String, JsonObject> observer) {
+    observers.add(observer);
   }
 
   /** Serves a newly upgraded WebSocket until it closes. */
@@ -97,7 +109,14 @@ public final class LiveHub implements EventSink {
   }
 
   private void broadcast(String type, JsonObject payload, long ts) {
-    snapshot.remember(type, payload);
+    snapshot.remember(type, payload, ts);
+    for (BiConsumer<String, JsonObject> observer : observers) {
+      try {
+        observer.accept(type, payload);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "event observer failed on " + type, e);
+      }
+    }
     if (clients.isEmpty()) return;
     LiveMessage message = LiveMessage.of(type, payload, ts);
     for (LiveClient client : clients) {
