@@ -29,13 +29,17 @@ import java.util.regex.Pattern;
  * without a prompt is an entry with 0 prompt tokens; a second prompt before a completion closes the
  * first with 0 completion tokens. The latest context length of a lane goes with its next entries.
  * Any other line is ignored. Not thread-safe: one parser per followed file.
+ *
+ * <p>The log is another program's file, so its lines can hold anything (up to {@code LogTail}'s
+ * 64 KiB): each expression below is anchored and unambiguous (no two quantifiers can share a run
+ * of characters), so java.util.regex matches a line in linear time.
  */
 public final class ContinueLogParser {
   private static final Pattern DATED = Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)(?:\\.\\d+)?Z?] ?(.*)$");
   private static final Pattern LLM_LOG = Pattern.compile("^([ |&%#X])(\\d\\d:\\d\\d:\\d\\d\\.\\d| {0,8}\\+\\d+\\.\\d| {10}) (.*)$");
   private static final Pattern TAGS = Pattern.compile("^\\s*(?:\\[[A-Za-z]+]\\s*)*");
   private static final Pattern KEY_VALUE = Pattern.compile(
-      "^\"?(prompt[ _]?tokens|completion[ _]?tokens|generated[ _]?tokens|context[ _]?length)\"?\\s*[:=]\\s*(\\d{1,12})\\s*,?\\s*$",
+      "^\"?(prompt[ _]?tokens|completion[ _]?tokens|generated[ _]?tokens|context[ _]?length)\"?\\s*[:=]\\s*(\\d{1,12})\\s*(?:,\\s*)?$",
       Pattern.CASE_INSENSITIVE);
 
   /** What one lane (one overlapping call of the LLM log, or the plain log) has seen so far. */

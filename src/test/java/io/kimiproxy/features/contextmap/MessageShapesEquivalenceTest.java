@@ -54,7 +54,7 @@ class MessageShapesEquivalenceTest {
     for (int size : new int[] {50_000, 1_000_000}) {
       for (Map.Entry<String, String> text : PathologicalTexts.ofSize(size).entrySet()) {
         String t = text.getValue();
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
           MessageShapes.startsWithClineToolResult(t);
           MessageShapes.hasFileTag(t);
           MessageShapes.hasFencedBlock(t);
