@@ -82,24 +82,27 @@ public final class ProxyServer implements Generations {
     ProxyMetrics metrics = new ProxyMetrics();
     TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
     // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    // Building the modules and the routes is on workers too: the first time in a process it loads
+    // hundreds of classes, most of a second on a loaded machine.
     return vertx.executeBlocking(tokens::preload, false)
         .compose(loaded -> Database.open(vertx, config.databaseFile()))
-        .compose(database -> {
+        .compose(database -> vertx.executeBlocking(() -> {
           Foundation f = Foundation.create(vertx, config, database, tokens);
           LiveModule live = LiveModule.create(f, metrics);
-          ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
+          return new ProxyServer(f, live, ProvidersModule.create(f, live),
               ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f),
               RoutingModule.create(f, live.events()));
+        }, false).onFailure(e -> database.close()))
+        .compose(server -> {
+          Foundation f = server.foundation;
           // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
-              .compose(v -> {
-                Generation first = server.generation(f);
-                return Future.all(first.modules().stream().map(Module::beforeListening).toList())
-                    .compose(started -> server.listen(first));
-              })
+              .compose(v -> vertx.executeBlocking(() -> server.generation(f), false))
+              .compose(first -> Future.all(first.modules().stream().map(Module::beforeListening).toList())
+                  .compose(started -> server.listen(first)))
               .onFailure(e -> {
-                live.close();
-                database.close();
+                server.live.close();
+                f.database().close();
               });
         })
         .onFailure(e -> metrics.close());

@@ -5,6 +5,7 @@ import io.kimiproxy.features.guardrails.ToolCallContext;
 import io.kimiproxy.features.guardrails.ToolCallInspection;
 import io.kimiproxy.features.guardrails.ToolCallInspector;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.tokens.PromptWork;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -53,7 +54,9 @@ final class UpstreamAttempt {
     WireAdapter adapter = adapters.forType(route.provider().type());
     HttpServerResponse response = x.ctx.response();
     long sentNanos = System.nanoTime();
-    return upstream.send(route.provider(), adapter.toUpstream(x.request, route))
+    // Encoding a prompt of megabytes is prompt-sized work: on a worker when the prompt is large.
+    return new PromptWork(x.ctx.vertx(), tokens).sized(x.request.messages(), () -> adapter.toUpstream(x.request, route))
+        .compose(call -> upstream.send(route.provider(), call))
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
           gate.observed(route.provider().name(), exchange::header);

@@ -36,15 +36,13 @@ public final class Database {
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
   public static Future<Database> open(Vertx vertx, Path file) {
+    // On a worker: creating the folder blocks, and the first pool of a process loads the JDBC
+    // client's classes, hundreds of milliseconds an event loop must not spend.
     return vertx.executeBlocking(() -> {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      return file;
-    }, false).compose(path -> {
-      Pool pool = JDBCPool.pool(vertx, dataSource(path), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db"));
-      Database db = new Database(pool, path);
-      return db.migrate().map(db).onFailure(e -> pool.close());
-    });
+      return new Database(JDBCPool.pool(vertx, dataSource(file), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db")), file);
+    }, false).compose(db -> db.migrate().map(db).onFailure(e -> db.pool.close()));
   }
 
   static SQLiteDataSource dataSource(Path file) {
