@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class (META-INF/services, autodetection in junit-platform.properties); it listens to Vert.x's
  * blocked-thread checker through its java.util.logging logger, and tests run one at a time, so a
  * warning belongs to the test running when it came (or to the class, if it came in beforeAll or
- * afterAll). {@link TestVertx} makes the checker strict.
+ * afterAll). {@link TestVertx} makes the checker strict. A thread caught loading a class is let
+ * go: a first use of a class costs the JVM, once, whatever thread it happens on.
  */
 public final class BlockedThreadGuard implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   /** The logger Vert.x's BlockedThreadChecker writes to. */
@@ -37,7 +38,7 @@ public final class BlockedThreadGuard implements BeforeAllCallback, AfterEachCal
       @Override
       public void publish(LogRecord record) {
         String message = String.valueOf(record.getMessage());
-        if (!message.contains("has been blocked")) return;
+        if (!message.contains("has been blocked") || loadingClasses(record.getThrown())) return;
         if (WARNINGS.size() >= KEPT) {
           DROPPED.incrementAndGet();
           return;
@@ -75,6 +76,18 @@ public final class BlockedThreadGuard implements BeforeAllCallback, AfterEachCal
     if (warnings.isEmpty()) return;
     throw new AssertionError("A Vert.x thread was blocked during this test (" + (warnings.size() + dropped)
         + " warnings):\n" + String.join("\n\n", warnings));
+  }
+
+  /**
+   * Whether the blocked thread was caught loading a class: the JVM's one-time cost of a first use
+   * (the first HTTP server, WebSocket or module of the test run), not code that blocks.
+   */
+  private static boolean loadingClasses(Throwable thrown) {
+    if (thrown == null) return false;
+    for (StackTraceElement frame : thrown.getStackTrace()) {
+      if (frame.getClassName().equals("java.lang.ClassLoader") && frame.getMethodName().equals("loadClass")) return true;
+    }
+    return false;
   }
 
   private static String stack(Throwable thrown) {
