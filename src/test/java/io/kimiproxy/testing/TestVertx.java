@@ -17,6 +17,8 @@ public final class TestVertx {
    * scans this guards against took seconds.
    */
   public static final long MAX_EVENT_LOOP_MS = 500;
+  /** How often the checker looks: a warning comes at most this late. */
+  static final long CHECK_INTERVAL_MS = 100;
 
   private TestVertx() {}
 
@@ -24,6 +26,6 @@ public final class TestVertx {
     return Vertx.vertx(new VertxOptions()
         .setMaxEventLoopExecuteTime(MAX_EVENT_LOOP_MS).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setWarningExceptionTime(MAX_EVENT_LOOP_MS).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
+        .setBlockedThreadCheckInterval(CHECK_INTERVAL_MS).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
   }
 }
