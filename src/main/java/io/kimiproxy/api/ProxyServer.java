@@ -100,25 +100,28 @@ public final class ProxyServer implements Generations {
     MemoryBudget memory = MemoryBudget.ofHeap(Runtime.getRuntime().maxMemory());
     TokenCounter tokens = new TokenCounter(memory.tokenBytes());
     // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
+    // Building the modules and the routes is on workers too: the first time in a process it loads
+    // hundreds of classes, most of a second on a loaded machine.
     return vertx.executeBlocking(tokens::preload, false)
         .compose(loaded -> Database.open(vertx, config.databaseFile()))
-        .compose(database -> {
+        .compose(database -> vertx.executeBlocking(() -> {
           Foundation f = Foundation.create(vertx, config, database, tokens, memory);
           LiveModule live = LiveModule.create(f, metrics);
-          ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
-              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f, live.events()),
-              RoutingModule.create(f, live.events()), AlertsModule.create(f, live.events()),
-              ObservabilityModule.create(f, live));
+          return new ProxyServer(f, live, ProvidersModule.create(f, live),
+              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()),
+              AgentModule.create(f, live.events()), RoutingModule.create(f, live.events()),
+              AlertsModule.create(f, live.events()), ObservabilityModule.create(f, live));
+        }, false).onFailure(e -> database.close()))
+        .compose(server -> {
+          Foundation f = server.foundation;
           // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
-              .compose(v -> {
-                Generation first = server.generation(f);
-                return Future.all(first.modules().stream().map(Module::beforeListening).toList())
-                    .compose(started -> server.listen(first));
-              })
+              .compose(v -> vertx.executeBlocking(() -> server.generation(f), false))
+              .compose(first -> Future.all(first.modules().stream().map(Module::beforeListening).toList())
+                  .compose(started -> server.listen(first)))
               .onFailure(e -> {
-                live.close();
-                database.close();
+                server.live.close();
+                f.database().close();
               });
         })
         .onFailure(e -> metrics.close());
@@ -167,7 +170,7 @@ public final class ProxyServer implements Generations {
         new GuardrailStep(guardrails.guardrails()), new CacheStep(governance.cache()),
         new SpendingStep(governance.limiter(), governance.quotas()));
     ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(new WireAdapters(), f.upstream(),
-        providers.health(), f.tokens(), f.ledger(), live.events(), f.scrubber()));
+        providers.health(), f.tokens(), context.measure().work(), f.ledger(), live.events(), f.scrubber()));
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
     all.addAll(own);

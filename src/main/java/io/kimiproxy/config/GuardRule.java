@@ -2,8 +2,8 @@ package io.kimiproxy.config;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * The guardrail rule of one tool-call type. Built from config.toml and from {@code PUT
@@ -21,6 +21,15 @@ public record GuardRule(boolean enabled, boolean requiresConfirmation, double ma
   public static final double MAX_FILE_SIZE_MB = 1024;
   private static final int MAX_PATTERNS = 200;
   private static final int MAX_PATTERN_LENGTH = 500;
+
+  /**
+   * A {@code re:} pattern's expression, compiled as the guardrails search with it: RE2 syntax
+   * (linear time whatever a model's tool call holds, so no look-around or back-references),
+   * case-insensitive.
+   */
+  public static Pattern regex(String expression) {
+    return Pattern.compile(expression, Pattern.CASE_INSENSITIVE);
+  }
 
   /** What happens to a call that breaks the rule. */
   public enum Action {
@@ -74,7 +83,7 @@ public record GuardRule(boolean enabled, boolean requiresConfirmation, double ma
       }
       if (p.startsWith("re:")) {
         try {
-          Pattern.compile(p.substring(3));
+          regex(p.substring(3));
         } catch (PatternSyntaxException e) {
           throw new IllegalArgumentException(field + ": '" + p + "' is not a valid regular expression ("
               + e.getDescription() + ")");

@@ -7,6 +7,7 @@ import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.testing.TestVertx;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ class DatabaseCommitTest {
 
   @Test
   void should_commit_every_write_for_other_connections_to_see() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     Path file = Files.createTempDirectory("commit").resolve("ledger.db");
     Database db = await(Database.open(vertx, file));
     try {

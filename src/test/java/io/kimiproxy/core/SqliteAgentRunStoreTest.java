@@ -10,6 +10,7 @@ import io.kimiproxy.features.agents.RunLogLine;
 import io.kimiproxy.features.agents.RunStatus;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.features.agents.SqliteAgentRunStore;
+import io.kimiproxy.testing.TestVertx;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.util.List;
@@ -25,7 +26,7 @@ class SqliteAgentRunStoreTest {
 
   @BeforeEach
   void open() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     db = await(Database.open(vertx, Files.createTempDirectory("runs").resolve("runs.db")));
     store = new SqliteAgentRunStore(db.pool());
   }

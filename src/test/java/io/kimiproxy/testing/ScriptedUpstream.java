@@ -24,7 +24,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   /** @param script answers each request; it runs on the upstream's event loop */
   public static ScriptedUpstream start(Handler<HttpServerRequest> script) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     CompletableFuture<Void> closed = new CompletableFuture<>();
     HttpServer server = TestProxy.await(vertx.createHttpServer()
         .requestHandler(request -> {

@@ -107,7 +107,7 @@ public final class TestProxy implements AutoCloseable {
       Path file = folder.resolve("config.toml");
       Files.writeString(file, text);
       ProxyConfig config = ConfigLoader.load(file, Map.of("TEST_KEY", KEY));
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = TestVertx.create();
       ProxyServer server = await(ProxyServer.start(vertx, config));
       return new TestProxy(vertx, upstream, server, folder, config);
     } catch (IOException e) {

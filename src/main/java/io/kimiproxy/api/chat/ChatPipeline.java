@@ -8,6 +8,7 @@ import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.ClientKind;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.tokens.PromptWork;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
@@ -19,6 +20,7 @@ import io.kimiproxy.proxy.inbound.InboundFormat;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -34,6 +36,8 @@ import java.util.logging.Logger;
  */
 public final class ChatPipeline {
   private static final Logger LOG = Logger.getLogger(ChatPipeline.class.getName());
+  /** Bodies larger than this are decoded on a worker thread, not the event loop. */
+  private static final int INLINE_BODY_BYTES = 64 * 1024;
   private final List<ChatStep> steps;
   private final AttemptRunner attempts;
   private final UsageRecorder recorder;
@@ -41,12 +45,13 @@ public final class ChatPipeline {
 
   /** What the pipeline itself works with, beside its steps. */
   public record Services(WireAdapters adapters, UpstreamClient upstream, ProviderHealthRegistry health,
-                         TokenCounter tokens, LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {}
+                         TokenCounter tokens, PromptWork work, LedgerWriter ledger, EventSink events,
+                         SecretScrubber scrubber) {}
 
   public ChatPipeline(ChatChain chain, Services s) {
     this.steps = chain.steps();
     this.recorder = new UsageRecorder(s.ledger(), s.events(), s.scrubber());
-    this.attempts = new AttemptRunner(new UpstreamAttempt(s.adapters(), s.upstream(), s.tokens(), s.scrubber(), steps),
+    this.attempts = new AttemptRunner(new UpstreamAttempt(s.adapters(), s.upstream(), s.tokens(), s.work(), s.scrubber(), steps),
         steps, s.health(), recorder, s.events());
     this.scrubber = s.scrubber();
   }
@@ -70,13 +75,29 @@ public final class ChatPipeline {
     return new ChatExchange.Caller(client, internalKind != null ? internalKind : "chat", ctx.get(RequestGuard.CLIENT_KEY));
   }
 
-  /** The client's body in the neutral model, and the conversation it belongs to. */
+  /**
+   * The client's body in the neutral model, and the conversation it belongs to. A large body (a
+   * resumed conversation, a megabyte tool result) is decoded on a worker: decoding is linear, but a
+   * megabyte of new content is milliseconds an event loop must not spend.
+   */
   private Future<Void> decode(ChatExchange x) {
-    x.request(x.format().decode(x.body(), x.headers()));
+    Buffer body = x.body();
+    if (body != null && body.length() > INLINE_BODY_BYTES) {
+      return x.vertx().executeBlocking(() -> decoded(x, body), false).map(this::named);
+    }
+    return Future.succeededFuture(named(decoded(x, body)));
+  }
+
+  private static ChatExchange decoded(ChatExchange x, Buffer body) {
+    x.request(x.format().decode(body, x.headers()));
     x.sessionId(SessionIdentifier.identify(x.caller().client(), x.request(), x.header(SessionIdentifier.HEADER),
         x.request().sessionHint(), x.header("x-claude-code-session-id"), x.header("session_id"), x.header("session-id")));
+    return x;
+  }
+
+  private Void named(ChatExchange x) {
     x.response().putHeader("X-Kimi-Proxy-Session", x.sessionId());
-    return Future.succeededFuture();
+    return null;
   }
 
   /** Each step's preparation in turn; a step that answered the request ends the preparations. */

@@ -2,6 +2,8 @@ package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.Usage;
+import io.kimiproxy.core.tokens.PromptWork;
+import io.kimiproxy.core.tokens.PromptWork;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -33,14 +35,16 @@ final class UpstreamAttempt {
   private final WireAdapters adapters;
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
+  private final PromptWork work;
   private final SecretScrubber scrubber;
   private final List<ChatStep> steps;
 
-  UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber,
-                  List<ChatStep> steps) {
+  UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, PromptWork work,
+                  SecretScrubber scrubber, List<ChatStep> steps) {
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
+    this.work = work;
     this.scrubber = scrubber;
     this.steps = steps;
   }
@@ -49,7 +53,9 @@ final class UpstreamAttempt {
     WireAdapter adapter = adapters.forType(route.provider().type());
     HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
-    return upstream.send(route.provider(), adapter.toUpstream(x.request(), route), deadline)
+    // Encoding a prompt of megabytes is prompt-sized work: on a worker when the prompt is large.
+    return work.sized(x.request().messages(), () -> adapter.toUpstream(x.request(), route))
+        .compose(call -> upstream.send(route.provider(), call, deadline))
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
           admission.answered(exchange::header);

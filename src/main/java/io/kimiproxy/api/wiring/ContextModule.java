@@ -54,7 +54,7 @@ public final class ContextModule implements Module {
 
   public static ContextModule create(Foundation f, EventSink events) {
     ProxyConfig config = f.config();
-    ContextStore contextStore = new SqliteContextStore(f.database().pool());
+    ContextStore contextStore = new SqliteContextStore(f.database().pool(), f.vertx());
     SanitizerStore sanitizerStore = new SqliteSanitizerStore(f.database().pool());
     Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), f.tokens(),
         f.memory().sanitizerBytes());

@@ -39,17 +39,16 @@ public final class Database {
    * made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
    */
   public static Future<Database> open(Vertx vertx, Path file) {
+    // On a worker: creating the folder blocks, and the first pool of a process loads the JDBC
+    // client's classes, hundreds of milliseconds an event loop must not spend.
     return vertx.executeBlocking(() -> {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) PrivateFiles.folder(parent);
       PrivateFiles.file(file);
       for (String suffix : new String[] {"-wal", "-shm"}) PrivateFiles.tighten(Path.of(file + suffix));
-      return file;
-    }, false).compose(path -> {
-      Pool pool = JDBCPool.pool(vertx, dataSource(path), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db"));
-      Database db = new Database(pool, path);
-      return db.migrate().map(db).onFailure(e -> pool.close());
-    });
+      // The pool is made here too: its first creation loads the JDBC driver's classes.
+      return new Database(JDBCPool.pool(vertx, dataSource(file), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db")), file);
+    }, false).compose(db -> db.migrate().map(db).onFailure(e -> db.pool.close()));
   }
 
   static SQLiteDataSource dataSource(Path file) {

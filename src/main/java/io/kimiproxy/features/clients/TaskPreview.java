@@ -20,6 +20,8 @@ final class TaskPreview {
    */
   private static final int READ = 400;
   private static final String MARK = "[redacted]";
+  // Both expressions backtrack, so they only ever read the READ characters kept of a message:
+  // bounded input, bounded time.
   // Key shapes beyond the provider keys SecretScrubber knows: GitHub, AWS, Slack, private keys,
   // "password = ..." assignments, and long opaque tokens that mix letters and digits.
   private static final Pattern MORE_SHAPES = Pattern.compile(

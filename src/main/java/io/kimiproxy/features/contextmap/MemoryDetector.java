@@ -1,27 +1,21 @@
 package io.kimiproxy.features.contextmap;
 
-import java.util.List;
-import io.kimiproxy.core.model.ToolCall;
-import io.kimiproxy.core.model.Role;
 import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.Role;
+import io.kimiproxy.core.model.ToolCall;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.ToIntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds what MCP memory servers put into a prompt: inline blocks ({@code <mcp-memory>…</mcp-memory>},
  * {@code [MEMORY]…[/MEMORY]}, {@code @memory[…]}) and whole results of memory tools ({@code memory},
  * {@code read_memory}, {@code mcp__memory__*}, or a Cline MCP call to a server named like memory).
+ * Messages are read in linear passes ({@link MemoryBlocks}).
  */
 public final class MemoryDetector {
-  private static final Pattern BLOCKS = Pattern.compile(
-      "(?s)<mcp-memory>.*?</mcp-memory>|\\[MEMORY].*?\\[/MEMORY]|@memory\\[[^\\]]*]");
-  private static final Pattern CLINE_MCP_MEMORY = Pattern.compile(
-      "^\\s*\\[(?:use_mcp_tool|access_mcp_resource) for '[^'\\n]*memory[^'\\n]*'] Result:", Pattern.CASE_INSENSITIVE);
-
   private MemoryDetector() {}
 
   /**
@@ -42,10 +36,9 @@ public final class MemoryDetector {
       }
       String text = message.text();
       if (text.indexOf("memory") < 0 && text.indexOf("MEMORY") < 0) continue;
-      Matcher blocks = BLOCKS.matcher(text);
-      long inline = 0;
-      while (blocks.find()) inline += countText.applyAsInt(blocks.group());
-      tokens += Math.min(inline, perMessage[i]);
+      long[] inline = {0};
+      MemoryBlocks.forEach(text, block -> inline[0] += countText.applyAsInt(block));
+      tokens += Math.min(inline[0], perMessage[i]);
     }
     return tokens;
   }
@@ -65,6 +58,6 @@ public final class MemoryDetector {
     if (message.role() == Role.TOOL) {
       return message.toolCallId() != null ? memoryCalls.contains(message.toolCallId()) : isMemoryTool(message.name());
     }
-    return message.role() == Role.USER && CLINE_MCP_MEMORY.matcher(message.text()).find();
+    return message.role() == Role.USER && MemoryBlocks.startsWithClineMemoryResult(message.text());
   }
 }

@@ -2,6 +2,7 @@ package io.kimiproxy.features.contextmap;
 
 import io.kimiproxy.core.model.Phase;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,21 +21,36 @@ public final class SqliteContextStore implements ContextStore {
         memory_tokens = excluded.memory_tokens, parts = excluded.parts
       """;
 
-  private final Pool pool;
+  /**
+   * Maps with more parts than this are encoded on a worker: a prompt of 10,000 messages takes an
+   * event loop hundreds of milliseconds to encode.
+   */
+  private static final int INLINE_PARTS = 500;
 
-  public SqliteContextStore(Pool pool) {
+  private final Pool pool;
+  private final Vertx vertx;
+
+  public SqliteContextStore(Pool pool, Vertx vertx) {
     this.pool = pool;
+    this.vertx = vertx;
   }
 
   @Override
   public Future<Void> save(ContextMap map) {
-    JsonArray parts = new JsonArray();
-    map.parts().forEach(p -> parts.add(p.toJson()));
-    return pool.preparedQuery(UPSERT).execute(Tuple.tuple()
+    Future<String> parts = map.parts().size() > INLINE_PARTS
+        ? vertx.executeBlocking(() -> encodeParts(map), false)
+        : Future.succeededFuture(encodeParts(map));
+    return parts.compose(json -> pool.preparedQuery(UPSERT).execute(Tuple.tuple()
             .addValue(map.session()).addValue(map.requestId()).addValue(map.timestampMs()).addValue(map.model())
             .addValue(map.maxContext()).addValue(map.reservedOutput()).addValue(map.promptTokens())
-            .addValue(map.fill()).addValue(map.phase().name()).addValue(map.memoryTokens()).addValue(parts.encode()))
+            .addValue(map.fill()).addValue(map.phase().name()).addValue(map.memoryTokens()).addValue(json)))
         .mapEmpty();
+  }
+
+  private static String encodeParts(ContextMap map) {
+    JsonArray parts = new JsonArray();
+    map.parts().forEach(p -> parts.add(p.toJson()));
+    return parts.encode();
   }
 
   @Override

@@ -17,6 +17,8 @@ final class Previews {
   /** Redaction looks this far so that a secret cut by the preview's end is still recognised. */
   private static final int WINDOW = 2_000;
   private static final String MARK = "[redacted]";
+  // These expressions backtrack, so they only ever read a text cut to WINDOW characters first:
+  // bounded input, bounded time (a few milliseconds at worst).
   private static final Pattern TOKENS = Pattern.compile(
       "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"
           + "|(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}"

@@ -1,5 +1,7 @@
 package io.kimiproxy.features.guardrails;
 
+import com.google.re2j.Pattern;
+import io.kimiproxy.config.GuardRule;
 import io.kimiproxy.config.ToolCallType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Compiles the patterns of a rule for its type. Three kinds, all case-insensitive:
@@ -27,6 +28,11 @@ import java.util.regex.Pattern;
  * </ul>
  * {@code re:REGEX} is a regular expression searched in each target: a path, a simple command's
  * words, or for CODE_REVIEW and OTHER the names and the raw arguments.
+ *
+ * <p>What a pattern is matched against comes from a model's tool call, of any length and shape,
+ * so matching is linear in it: globs are small automata ({@link Glob}; case-insensitive for ASCII
+ * letters in names, programs and command words, for any script in paths), {@code re:} expressions
+ * are RE2/J.
  */
 final class RulePatterns {
   private RulePatterns() {}
@@ -40,37 +46,34 @@ final class RulePatterns {
 
   static CallPattern compile(ToolCallType type, String source) {
     if (source.startsWith("re:")) {
-      return new Regex(source, Pattern.compile(source.substring(3), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+      return new Regex(source, GuardRule.regex(source.substring(3)));
     }
     if (type.writesFiles()) return PathGlob.of(source);
     if (type.runsCommands()) return CommandWords.of(source);
-    return new NameGlob(source, Pattern.compile(glob(source, false), Pattern.CASE_INSENSITIVE));
+    return new NameGlob(source, Glob.of(source, false, Glob.Span.LINE, false));
   }
 
-  /** A glob as a regular expression; with {@code inPath}, {@code *} and {@code ?} stop at a slash. */
-  static String glob(String glob, boolean inPath) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        boolean slash = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
-        out.append(slash ? "(?:.*/)?" : ".*");
-        i += slash ? 2 : 1;
-      } else if (c == '*') {
-        out.append(inPath ? "[^/]*" : ".*");
-      } else if (c == '?') {
-        out.append(inPath ? "[^/]" : ".");
-      } else {
-        out.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return out.toString();
-  }
-
+  /** Forward slashes, one at a time, without leading {@code ./}. */
   static String normalizePath(String path) {
-    String p = path.replace('\\', '/').replaceAll("/{2,}", "/");
-    while (p.startsWith("./")) p = p.substring(2);
-    return p;
+    StringBuilder out = new StringBuilder(path.length());
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i) == '\\' ? '/' : path.charAt(i);
+      if (c != '/' || out.length() == 0 || out.charAt(out.length() - 1) != '/') out.append(c);
+    }
+    String p = out.toString();
+    int start = 0;
+    while (p.startsWith("./", start)) start += 2;
+    return p.substring(start);
+  }
+
+  /** A short flag cluster: {@code -rf}. */
+  private static boolean isFlagCluster(String word) {
+    if (word.length() < 2 || word.charAt(0) != '-') return false;
+    for (int i = 1; i < word.length(); i++) {
+      char c = word.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+    }
+    return true;
   }
 
   private record Regex(String source, Pattern regex) implements CallPattern {
@@ -92,14 +95,13 @@ final class RulePatterns {
     }
   }
 
-  private record PathGlob(String source, Pattern regex, boolean anySegment) implements CallPattern {
+  private record PathGlob(String source, Glob glob, boolean anySegment) implements CallPattern {
     static PathGlob of(String source) {
       String p = normalizePath(source);
       if (p.endsWith("/") && p.length() > 1) p = p.substring(0, p.length() - 1);
       boolean anySegment = p.indexOf('/') < 0;
-      String body = glob(p, true);
-      String regex = anySegment || p.startsWith("/") ? body : "(?:.*/)?" + body;
-      return new PathGlob(source, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), anySegment);
+      Glob body = Glob.of(p, true, Glob.Span.LINE, true);
+      return new PathGlob(source, anySegment || p.startsWith("/") ? body : body.afterAnyDirectory(Glob.Span.LINE), anySegment);
     }
 
     @Override
@@ -108,42 +110,43 @@ final class RulePatterns {
       for (int i = 0; i < call.paths().size(); i++) {
         String path = normalizePath(call.paths().get(i));
         boolean hit = anySegment
-            ? List.of(path.split("/")).stream().anyMatch(segment -> regex.matcher(segment).matches())
-            : regex.matcher(path).matches();
+            ? List.of(path.split("/")).stream().anyMatch(glob::matches)
+            : glob.matches(path);
         if (hit) hits.add(i);
       }
       return hits;
     }
   }
 
-  private record NameGlob(String source, Pattern regex) implements CallPattern {
+  private record NameGlob(String source, Glob glob) implements CallPattern {
     @Override
     public Set<Integer> matches(ClassifiedCall call) {
-      return call.names().stream().anyMatch(n -> regex.matcher(n).matches()) ? Set.of(0) : Set.of();
+      return call.names().stream().anyMatch(glob::matches) ? Set.of(0) : Set.of();
     }
   }
 
   /** One word of a command pattern after the program, and how it is found among arguments. */
-  private record Word(String flags, Pattern pattern) {
+  private record Word(String flags, Glob pattern) {
     static Word of(String word) {
-      if (word.matches("-[A-Za-z]+")) return new Word(word.substring(1).toLowerCase(Locale.ROOT), null);
+      if (isFlagCluster(word)) return new Word(word.substring(1).toLowerCase(Locale.ROOT), null);
       boolean prefix = word.length() > 1 && (word.endsWith("/") || word.endsWith("="));
-      return new Word(null, Pattern.compile(glob(word, false) + (prefix ? ".*" : ""), Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
+      Glob glob = Glob.of(word, false, Glob.Span.ALL, false);
+      return new Word(null, prefix ? glob.thenAnything(Glob.Span.ALL) : glob);
     }
 
     boolean foundIn(List<String> args) {
-      if (pattern != null) return args.stream().anyMatch(a -> pattern.matcher(a).matches());
+      if (pattern != null) return args.stream().anyMatch(pattern::matches);
       StringBuilder given = new StringBuilder();
       for (String a : args) {
-        if (a.matches("-[A-Za-z]+")) given.append(a.substring(1).toLowerCase(Locale.ROOT));
+        if (isFlagCluster(a)) given.append(a.substring(1).toLowerCase(Locale.ROOT));
       }
       return flags.chars().allMatch(f -> given.indexOf(String.valueOf((char) f)) >= 0);
     }
   }
 
-  private record Step(Pattern program, List<Word> words) {
+  private record Step(Glob program, List<Word> words) {
     boolean matches(ShellLine.Command command) {
-      return program.matcher(command.program()).matches() && words.stream().allMatch(w -> w.foundIn(command.args()));
+      return program.matches(command.program()) && words.stream().allMatch(w -> w.foundIn(command.args()));
     }
   }
 
@@ -151,7 +154,7 @@ final class RulePatterns {
     static CommandWords of(String source) {
       List<Step> steps = new ArrayList<>();
       for (ShellLine.Command c : ShellLine.parse(source)) {
-        Pattern program = Pattern.compile(glob(c.program(), false) + "(?:\\..*)?", Pattern.CASE_INSENSITIVE);
+        Glob program = Glob.of(c.program(), false, Glob.Span.LINE, false).thenOptionalExtension(Glob.Span.LINE);
         steps.add(new Step(program, c.args().stream().map(Word::of).toList()));
       }
       return new CommandWords(source, steps);

@@ -1,11 +1,11 @@
 package io.kimiproxy.features.guardrails;
 
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A command line cut into the simple commands it would run, read the way a POSIX shell reads it
@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * not on how it is spelled: {@code sudo rm -fr /} and {@code bash -lc 'rm -rf /'} are both rm.
  */
 final class ShellLine {
-  /** Longer lines are judged on their beginning: the reading runs on the event loop. */
+  /**
+   * Longer lines are judged on their beginning: the reading runs on the event loop. The line is a
+   * model's, so its words are matched with RE2/J (linear time).
+   */
   static final int MAX_LENGTH = 256 * 1024;
   private static final int MAX_DEPTH = 3;
   private static final String ESCAPABLE = " \t\"'\\$`;|&()<>*?#{}[]!~";

@@ -1,5 +1,6 @@
 package io.kimiproxy.features.guardrails;
 
+import com.google.re2j.Pattern;
 import io.kimiproxy.config.ToolCallType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Gives a tool call its {@link ToolCallType} from the tool's name and arguments. The tools Cline and
@@ -71,12 +70,11 @@ final class ToolClassifier {
   private static final List<String> CONTENT_KEYS = List.of("content", "contents", "file_text", "text", "diff",
       "changes", "new_string", "new_str", "code_edit", "edits", "patch", "input", "code");
   private static final List<String> COMMAND_KEYS = List.of("command", "cmd", "script");
+  // Matched against a model's tool names and arguments: RE2/J, linear whatever they hold.
   private static final Pattern COMMAND_WORDS = Pattern.compile("shell|bash|terminal|command|exec|run|powershell|cmd|console");
   private static final Pattern WRITE_WORDS = Pattern.compile("write|create|save|overwrite|new_file");
   private static final Pattern EDIT_WORDS = Pattern.compile("edit|patch|replace|insert|append|modify|update|delete|remove|rename|move");
   private static final Pattern REVIEW_WORDS = Pattern.compile("review|diff");
-  private static final Pattern PATCH_PATH = Pattern.compile(
-      "^(?:\\*\\*\\* (?:Add|Update|Delete) File: |\\*\\*\\* Move to: |\\+\\+\\+ (?:b/)?|--- (?:a/)?)(\\S.*?)\\s*$", Pattern.MULTILINE);
   private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
   private static final Set<String> CODE_EXTENSIONS = Set.of("py", "pyi", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts",
       "tsx", "java", "kt", "kts", "scala", "groovy", "go", "rs", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "fs",
@@ -207,10 +205,9 @@ final class ToolClassifier {
     if (readPatches) {
       for (String key : CONTENT_KEYS) {
         if (args.getValue(key) instanceof String text) {
-          Matcher m = PATCH_PATH.matcher(text);
-          while (m.find()) {
-            if (!m.group(1).equals("/dev/null")) out.add(m.group(1));
-          }
+          PatchPaths.forEach(text, path -> {
+            if (!path.equals("/dev/null")) out.add(path);
+          });
         }
       }
     }

@@ -1,5 +1,8 @@
 package io.kimiproxy.features.importers;
 
+import static io.kimiproxy.core.util.TextScan.isAsciiLetter;
+import static io.kimiproxy.core.util.TextScan.isSpace;
+
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -29,13 +32,16 @@ import java.util.regex.Pattern;
  * without a prompt is an entry with 0 prompt tokens; a second prompt before a completion closes the
  * first with 0 completion tokens. The latest context length of a lane goes with its next entries.
  * Any other line is ignored. Not thread-safe: one parser per followed file.
+ *
+ * <p>The log is another program's file, so its lines can hold anything (up to {@code LogTail}'s
+ * 64 KiB): each expression below is anchored and unambiguous (no two quantifiers can share a run
+ * of characters), so java.util.regex matches a line in linear time, and none repeats a group.
  */
 public final class ContinueLogParser {
   private static final Pattern DATED = Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)(?:\\.\\d+)?Z?] ?(.*)$");
   private static final Pattern LLM_LOG = Pattern.compile("^([ |&%#X])(\\d\\d:\\d\\d:\\d\\d\\.\\d| {0,8}\\+\\d+\\.\\d| {10}) (.*)$");
-  private static final Pattern TAGS = Pattern.compile("^\\s*(?:\\[[A-Za-z]+]\\s*)*");
   private static final Pattern KEY_VALUE = Pattern.compile(
-      "^\"?(prompt[ _]?tokens|completion[ _]?tokens|generated[ _]?tokens|context[ _]?length)\"?\\s*[:=]\\s*(\\d{1,12})\\s*,?\\s*$",
+      "^\"?(prompt[ _]?tokens|completion[ _]?tokens|generated[ _]?tokens|context[ _]?length)\"?\\s*[:=]\\s*(\\d{1,12})\\s*(?:,\\s*)?$",
       Pattern.CASE_INSENSITIVE);
 
   /** What one lane (one overlapping call of the LLM log, or the plain log) has seen so far. */
@@ -63,7 +69,7 @@ public final class ContinueLogParser {
       text = l.group(3);
       if (text.startsWith("| ") || text.startsWith(". ")) return null;
     }
-    Matcher kv = KEY_VALUE.matcher(TAGS.matcher(text).replaceFirst(""));
+    Matcher kv = KEY_VALUE.matcher(text.substring(afterTags(text)));
     if (!kv.matches()) return null;
     String key = kv.group(1).toLowerCase(Locale.ROOT).replace(" ", "").replace("_", "");
     long value = Long.parseLong(kv.group(2));
@@ -81,6 +87,27 @@ public final class ContinueLogParser {
       }
     }
     return null;
+  }
+
+  /**
+   * Where the text starts after blanks and {@code [info]}-style tags. A loop, not an expression:
+   * java.util.regex recurses once per repetition of a group, and a line of thousands of tags would
+   * overflow the stack.
+   */
+  private static int afterTags(String text) {
+    int i = skipBlanks(text, 0);
+    while (i < text.length() && text.charAt(i) == '[') {
+      int j = i + 1;
+      while (j < text.length() && isAsciiLetter(text.charAt(j))) j++;
+      if (j == i + 1 || j >= text.length() || text.charAt(j) != ']') break;
+      i = skipBlanks(text, j + 1);
+    }
+    return i;
+  }
+
+  private static int skipBlanks(String text, int i) {
+    while (i < text.length() && isSpace(text.charAt(i))) i++;
+    return i;
   }
 
   /** Forgets every open entry: the file was replaced or cut. */

@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the reset values providers put in {@code x-ratelimit-reset-*}: Go-style durations
- * ("1s", "6m0s", "120ms", "1h2m3.5s"), or plain seconds ("7.66").
+ * ("1s", "6m0s", "120ms", "1h2m3.5s"), or plain seconds ("7.66"). A header value is bounded by the
+ * HTTP client's header limit, and the expression is unambiguous (one run of digits per part), so
+ * java.util.regex reads it in linear time.
  */
 final class ResetDuration {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");

@@ -8,6 +8,7 @@ import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.SqliteLedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.testing.TestProxy;
+import io.kimiproxy.testing.TestVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,7 @@ class LiveHubTest {
   private HttpServer server;
 
   private void start(long heartbeatMs) throws IOException {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     Path folder = Files.createTempDirectory("kimi-proxy-hub");
     database = TestProxy.await(Database.open(vertx, folder.resolve("hub.db")));
     SqliteLedgerStore store = new SqliteLedgerStore(database.pool());
