@@ -10,7 +10,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run test test-prereqs browser-deps bench clean
+.PHONY: build run test test-prereqs browser-deps engines bench clean
 
 build: $(JAR)
 
@@ -23,7 +23,7 @@ run: $(JAR)
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
 # is installed by these targets when missing; `make test` runs them first.
-test-prereqs: browser-deps
+test-prereqs: browser-deps engines
 
 test: test-prereqs
 	$(MVN) verify
@@ -51,3 +51,15 @@ $(CHROMIUM):
 
 $(BROWSER_MODULES): tests-browser/package-lock.json
 	cd tests-browser && npm ci --no-audit --no-fund
+
+# Team mode's tests start PostgreSQL and Redis themselves, as local processes on random ports in
+# temporary folders (src/test/java/io/kimiproxy/testing/engines): only the programs are installed
+# here, from Debian's packages, never a service.
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+REDIS_SERVER := /usr/bin/redis-server
+
+engines:
+	@if [ -z "$(PG_INITDB)" ] || [ ! -x $(REDIS_SERVER) ]; then \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server; \
+	fi
