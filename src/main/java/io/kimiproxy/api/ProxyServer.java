@@ -20,7 +20,6 @@ import io.kimiproxy.api.wiring.Module;
 import io.kimiproxy.api.wiring.ProvidersModule;
 import io.kimiproxy.api.wiring.RoutingModule;
 import io.kimiproxy.config.ProxyConfig;
-import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -83,9 +82,9 @@ public final class ProxyServer implements Generations {
     TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
     // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
     return vertx.executeBlocking(tokens::preload, false)
-        .compose(loaded -> Database.open(vertx, config.databaseFile()))
-        .compose(database -> {
-          Foundation f = Foundation.create(vertx, config, database, tokens);
+        .compose(loaded -> Foundation.openStorage(vertx, config))
+        .compose(storage -> {
+          Foundation f = Foundation.create(vertx, config, storage, tokens);
           LiveModule live = LiveModule.create(f, metrics);
           ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
               ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f),
@@ -99,7 +98,7 @@ public final class ProxyServer implements Generations {
               })
               .onFailure(e -> {
                 live.close();
-                database.close();
+                storage.close();
               });
         })
         .onFailure(e -> metrics.close());
@@ -115,7 +114,7 @@ public final class ProxyServer implements Generations {
       foundation.self().bind(port());
       LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + port() + " ("
           + config.models().size() + " models, " + config.providers().size() + " providers, database "
-          + config.databaseFile() + ")");
+          + foundation.storage().describe() + ")");
       return this;
     });
   }
@@ -197,6 +196,6 @@ public final class ProxyServer implements Generations {
         .compose(v -> foundation.ledger().flush())
         .andThen(v -> live.metrics().close())
         .compose(v -> foundation.upstream().close())
-        .compose(v -> foundation.database().close());
+        .compose(v -> foundation.storage().close());
   }
 }

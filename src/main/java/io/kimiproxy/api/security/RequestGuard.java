@@ -1,6 +1,7 @@
 package io.kimiproxy.api.security;
 
 import io.kimiproxy.core.http.ErrorReplies;
+import io.kimiproxy.config.ClientKey;
 import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.util.InternalCalls;
@@ -42,9 +43,12 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
   /**
    * The routing context's data item naming the client key a request carried: "key-N" for the
-   * N-th of server.api_keys (never the key itself); absent when no key was needed.
+   * N-th of server.api_keys, the table's name for a named key ([keys.NAME]), never the key itself;
+   * absent when no key was needed.
    */
   public static final String CLIENT_KEY = "kimi-proxy.client-key";
+  /** The routing context's data item holding the {@link ClientKey} a request carried (its models). */
+  public static final String CLIENT_KEY_POLICY = "kimi-proxy.client-key-policy";
 
   private final ServerConfig server;
   private final InternalCalls internal;
@@ -86,7 +90,9 @@ public final class RequestGuard implements Handler<RoutingContext> {
         reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
         return;
       }
-      ctx.put(CLIENT_KEY, "key-" + key);
+      ClientKey client = server.keys().get(key - 1);
+      ctx.put(CLIENT_KEY, client.name());
+      ctx.put(CLIENT_KEY_POLICY, client);
     }
     ctx.next();
   }
@@ -110,15 +116,15 @@ public final class RequestGuard implements Handler<RoutingContext> {
     return PUBLIC_PATHS.contains(path) || request.method() == HttpMethod.GET && PAGE_FILE.matcher(path).matches();
   }
 
-  /** The 1-based position in server.api_keys of the key the request carries, 0 for none. */
+  /** The 1-based position among the client keys of the key the request carries, 0 for none. */
   private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
         : request.path().equals(WEBSOCKET_PATH) ? webSocketKey(request) : null;
     if (presented == null) return 0;
     int found = 0;
-    for (int i = 0; i < server.apiKeys().size(); i++) {
-      Secret key = server.apiKeys().get(i);
+    for (int i = 0; i < server.keys().size(); i++) {
+      Secret key = server.keys().get(i).key();
       // no early exit: timing tells nothing about which key nearly matched
       if (key.matches(presented) && found == 0) found = i + 1;
     }

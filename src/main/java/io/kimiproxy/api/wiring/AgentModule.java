@@ -1,7 +1,7 @@
 package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.features.agents.AgentRoutes;
-import io.kimiproxy.features.agents.SqliteAgentRunStore;
+import io.kimiproxy.features.agents.SqlAgentRunStore;
 import io.kimiproxy.features.agents.AgentRunner;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -18,7 +18,7 @@ public final class AgentModule implements Module {
 
   public static AgentModule create(Foundation f) {
     SelfAddress self = f.self();
-    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(), new SqliteAgentRunStore(f.database().pool()),
+    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(), new SqlAgentRunStore(f.storage().pool(), f.storage().dialect()),
         f.internal(), self.host(), self::port, f.scrubber());
     return new AgentModule(runner, f.config().server().maxBodyBytes());
   }

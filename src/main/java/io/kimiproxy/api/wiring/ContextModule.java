@@ -6,9 +6,9 @@ import io.kimiproxy.features.contextmap.ContextRoutes;
 import io.kimiproxy.features.sanitizer.SanitizerRoutes;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.features.contextmap.ContextStore;
-import io.kimiproxy.features.compaction.SqliteCompactionStore;
-import io.kimiproxy.features.contextmap.SqliteContextStore;
-import io.kimiproxy.features.sanitizer.SqliteSanitizerStore;
+import io.kimiproxy.features.compaction.SqlCompactionStore;
+import io.kimiproxy.features.contextmap.SqlContextStore;
+import io.kimiproxy.features.sanitizer.SqlSanitizerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.sanitizer.SanitizerStore;
 import io.kimiproxy.features.compaction.Compactor;
@@ -40,12 +40,12 @@ public final class ContextModule implements Module {
 
   public static ContextModule create(Foundation f, EventSink events) {
     ProxyConfig config = f.config();
-    ContextStore contextStore = new SqliteContextStore(f.database().pool());
-    SanitizerStore sanitizerStore = new SqliteSanitizerStore(f.database().pool());
+    ContextStore contextStore = new SqlContextStore(f.storage().pool(), f.storage().dialect());
+    SanitizerStore sanitizerStore = new SqlSanitizerStore(f.storage().pool(), f.storage().dialect());
     Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), f.tokens());
     PromptWork work = new PromptWork(f.vertx(), f.tokens());
     SelfAddress self = f.self();
-    Compactor compactor = new Compactor(config.compaction(), new SqliteCompactionStore(f.database().pool()),
+    Compactor compactor = new Compactor(config.compaction(), new SqlCompactionStore(f.storage().pool(), f.storage().dialect()),
         new LoopbackSummarizer(f.vertx(), self.host(), self::port, f.internal()), work, events, f.tokens());
     ContextSteps steps = new ContextSteps(work, f.tokens(), new ContextModels(config.models(), config.compaction()),
         new PhaseTracker(config.context(), contextStore, events), new ContextMapper(config.context()),

@@ -7,7 +7,12 @@ import io.kimiproxy.api.routes.RecoveryRoutes;
 import io.kimiproxy.config.GovernanceConfig;
 import io.kimiproxy.config.ScopeLimits;
 import io.kimiproxy.core.db.Maintenance;
-import io.kimiproxy.features.cache.SqliteCacheIndex;
+import io.kimiproxy.core.db.Dialect;
+import io.kimiproxy.core.db.Storage;
+import io.kimiproxy.features.cache.CacheBodies;
+import io.kimiproxy.features.cache.FileCacheBodies;
+import io.kimiproxy.features.cache.PgCacheBodies;
+import io.kimiproxy.features.cache.SqlCacheIndex;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.cache.ResponseCache;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -51,14 +56,17 @@ public final class GovernanceModule implements Module {
     GovernanceConfig g = f.config().governance();
     Map<String, ScopeLimits> scopes = new LinkedHashMap<>(g.rateLimits().scopes());
     if (g.rateLimits().perClientKey().any()) {
-      for (int n = 1; n <= f.config().server().apiKeys().size(); n++) {
-        scopes.put("client:key-" + n, g.rateLimits().perClientKey());
-      }
+      // A named key's own rpm/tpm ([keys.NAME]) win over the common client_rpm/client_tpm.
+      f.config().server().keyNames().forEach(name -> scopes.putIfAbsent("client:" + name, g.rateLimits().perClientKey()));
     }
     RateLimiter limiter = new RateLimiter(f.vertx(), g.rateLimits().maxWaitMs(), scopes);
     QuotaTracker quotas = new QuotaTracker(g.budgets(), alerts, Clock.systemUTC());
-    ResponseCache cache = new ResponseCache(f.vertx(), g.cache(), new SqliteCacheIndex(f.database().pool()));
-    Maintenance maintenance = new Maintenance(f.vertx(), f.database());
+    Storage storage = f.storage();
+    // A team's instances share their cached answers through PostgreSQL; one proxy keeps them as files.
+    CacheBodies bodies = storage.dialect() == Dialect.POSTGRES ? new PgCacheBodies(storage.pool())
+        : new FileCacheBodies(f.vertx(), g.cache().dir());
+    ResponseCache cache = new ResponseCache(g.cache(), new SqlCacheIndex(storage.pool(), storage.dialect()), bodies);
+    Maintenance maintenance = storage.maintenance();
     RetentionJob retention = new RetentionJob(f.vertx(), maintenance, g.retention().retentionDays(),
         g.retention().vacuumEveryMs());
     return new GovernanceModule(f, alerts, limiter, quotas, cache, maintenance, retention);

@@ -1,5 +1,6 @@
 package io.kimiproxy.core.db;
 
+import io.kimiproxy.core.ledger.LedgerStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
@@ -9,10 +10,8 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -22,16 +21,20 @@ import org.sqlite.SQLiteDataSource;
  * worker threads, never on an event loop. WAL mode lets readers (the API) run beside the
  * batched writer; the busy timeout absorbs the short write locks.
  */
-public final class Database {
+public final class Database implements Storage {
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
   private final Pool pool;
   private final Path file;
+  private final LedgerStore ledger;
+  private final Maintenance maintenance;
 
-  private Database(Pool pool, Path file) {
+  private Database(Vertx vertx, Pool pool, Path file) {
     this.pool = pool;
     this.file = file;
+    this.ledger = new SqliteLedgerStore(pool);
+    this.maintenance = new SqliteMaintenance(vertx, pool, file);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -42,7 +45,7 @@ public final class Database {
       return file;
     }, false).compose(path -> {
       Pool pool = JDBCPool.pool(vertx, dataSource(path), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db"));
-      Database db = new Database(pool, path);
+      Database db = new Database(vertx, pool, path);
       return db.migrate().map(db).onFailure(e -> pool.close());
     });
   }
@@ -58,39 +61,47 @@ public final class Database {
     return ds;
   }
 
+  @Override
+  public Dialect dialect() {
+    return Dialect.SQLITE;
+  }
+
+  @Override
   public Pool pool() {
     return pool;
+  }
+
+  @Override
+  public LedgerStore ledger() {
+    return ledger;
+  }
+
+  @Override
+  public Maintenance maintenance() {
+    return maintenance;
+  }
+
+  /** A local file has no outage to wait out: a failed write would fail again. */
+  @Override
+  public boolean unavailable(Throwable failure) {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return file.toString();
   }
 
   public Path file() {
     return file;
   }
 
-  /**
-   * Runs {@code work} in one transaction on one connection, with SQLite's own BEGIN IMMEDIATE /
-   * COMMIT. Vert.x's {@code Pool.withTransaction} turns autocommit off and leaves the connection
-   * that way, so later statements on it would sit in a transaction that is never committed
-   * (invisible to other connections and lost on a crash). Use this instead.
-   */
-  public <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
-    return inTransaction(pool, work);
-  }
-
-  public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
-        .compose(begun -> work.apply(conn).transform(result -> {
-          if (result.succeeded()) {
-            return conn.query("COMMIT").execute().map(result.result());
-          }
-          return conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(result.cause()));
-        })));
-  }
-
+  @Override
   public Future<Void> close() {
     return pool.close();
   }
 
-  /** Applies every version not yet recorded, in order (versions written in parallel may land out of order). */
+  /** Applies every version not yet recorded, in order. */
   private Future<Void> migrate() {
     return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
         .execute()
@@ -99,11 +110,8 @@ public final class Database {
           Set<Integer> applied = new HashSet<>();
           rows.forEach(row -> applied.add(row.getInteger("version")));
           Future<Void> chain = Future.succeededFuture();
-          for (Migrations.Migration m : Migrations.ALL.stream()
-              .sorted(Comparator.comparingInt(Migrations.Migration::version)).toList()) {
-            if (!applied.contains(m.version())) {
-              chain = chain.compose(v -> inTransaction(pool, conn -> apply(conn, m)));
-            }
+          for (Migrations.Migration m : Migrations.pending(applied)) {
+            chain = chain.compose(v -> Dialect.SQLITE.transaction(pool, conn -> apply(conn, m)));
           }
           return chain;
         });
@@ -111,8 +119,9 @@ public final class Database {
 
   private static Future<Void> apply(SqlConnection conn, Migrations.Migration migration) {
     Future<Void> chain = Future.succeededFuture();
-    for (String sql : migration.statements()) {
-      chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
+    for (Migrations.Ddl ddl : migration.statements()) {
+      String sql = ddl.in(Dialect.SQLITE);
+      if (sql != null) chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
     }
     return chain
         .compose(v -> conn.preparedQuery("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")

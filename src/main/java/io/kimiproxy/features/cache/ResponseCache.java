@@ -3,10 +3,7 @@ package io.kimiproxy.features.cache;
 import io.kimiproxy.config.CacheConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,10 +11,11 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Answers kept to be replayed: an in-memory LRU in front of files on disk indexed in SQLite, with
- * a time to live. The disk store is cleaned when it passes its size threshold (oldest first,
- * always keeping the newest few) and of anything past its maximum age. All file work goes through
- * Vert.x's asynchronous file system: nothing here blocks an event loop.
+ * Answers kept to be replayed: an in-memory LRU in front of the stored answers ({@link CacheBodies}:
+ * files on disk, or a team's PostgreSQL) and their index in the database, with a time to live. The
+ * store is cleaned when it passes its size threshold (oldest first, always keeping the newest few)
+ * and of anything past its maximum age. Every read and write is asynchronous: nothing here blocks
+ * an event loop.
  */
 public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
@@ -25,18 +23,18 @@ public final class ResponseCache {
   private static final int PREVIEW = 200;
   private static final int PAGE = 500;
 
-  private final Vertx vertx;
   private final CacheConfig config;
   private final CacheIndex index;
+  private final CacheBodies bodies;
   private final MemoryTier memory;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicReference<Future<CleanReport>> cleaning = new AtomicReference<>();
 
-  public ResponseCache(Vertx vertx, CacheConfig config, CacheIndex index) {
-    this.vertx = vertx;
+  public ResponseCache(CacheConfig config, CacheIndex index, CacheBodies bodies) {
     this.config = config;
     this.index = index;
+    this.bodies = bodies;
     this.memory = new MemoryTier(config.memoryMaxBytes());
   }
 
@@ -55,7 +53,7 @@ public final class ResponseCache {
     Future<CachedAnswer> found = inMemory != null
         ? index.get(key).map(meta -> meta != null && meta.expiresMs() > now ? inMemory : null)
         : index.get(key).compose(meta -> meta == null || meta.expiresMs() <= now ? Future.succeededFuture(null)
-            : fs().readFile(file(key).toString()).map(CachedAnswer::fromBuffer).otherwise((CachedAnswer) null));
+            : bodies.read(key).map(body -> body == null ? null : CachedAnswer.fromBuffer(body)));
     return found.compose(answer -> {
       if (answer == null) {
         misses.incrementAndGet();
@@ -72,8 +70,7 @@ public final class ResponseCache {
     var bytes = answer.toBuffer();
     CacheEntryMeta meta = new CacheEntryMeta(key, now, now + config.ttlMs(), bytes.length(), answer.model(), client,
         answer.stream(), answer.promptTokens(), answer.completionTokens(), answer.costUsd(), answer.preview(PREVIEW), 0, 0);
-    return fs().mkdirs(config.dir().toString())
-        .compose(v -> fs().writeFile(file(key).toString(), bytes))
+    return bodies.write(key, bytes)
         .compose(v -> index.put(meta))
         .onSuccess(v -> {
           memory.put(key, answer);
@@ -86,13 +83,12 @@ public final class ResponseCache {
   public Future<Boolean> delete(String key) {
     memory.remove(key);
     return index.get(key).compose(meta -> meta == null ? Future.succeededFuture(false)
-        : index.delete(key).compose(v -> removeFile(key)).map(true));
+        : index.delete(key).compose(v -> bodies.delete(key)).map(true));
   }
 
   public Future<Void> clear() {
     memory.clear();
-    return index.clear().compose(v -> fs().exists(config.dir().toString()))
-        .compose(exists -> exists ? fs().deleteRecursive(config.dir().toString()) : Future.succeededFuture());
+    return index.clear().compose(v -> bodies.clear());
   }
 
   /**
@@ -156,12 +152,7 @@ public final class ResponseCache {
 
   private Future<Void> remove(String key) {
     memory.remove(key);
-    return index.delete(key).compose(v -> removeFile(key));
-  }
-
-  private Future<Void> removeFile(String key) {
-    String path = file(key).toString();
-    return fs().exists(path).compose(exists -> exists ? fs().delete(path) : Future.succeededFuture());
+    return index.delete(key).compose(v -> bodies.delete(key));
   }
 
   public Future<JsonObject> stats() {
@@ -180,14 +171,5 @@ public final class ResponseCache {
 
   public Future<List<CacheEntryMeta>> entries(int limit) {
     return index.newest(limit);
-  }
-
-  private FileSystem fs() {
-    return vertx.fileSystem();
-  }
-
-  private Path file(String key) {
-    if (!validKey(key)) throw new IllegalArgumentException("not a cache key");
-    return config.dir().resolve(key + ".json");
   }
 }

@@ -1,8 +1,8 @@
 package io.kimiproxy.features.importers;
 
-import io.kimiproxy.core.db.Database;
-import static io.kimiproxy.core.db.SqliteClientHistory.num;
+import static io.kimiproxy.core.db.Rows.num;
 
+import io.kimiproxy.core.db.Dialect;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -15,21 +15,23 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Cline's tasks in SQLite, one row per task id; a re-import rewrites only the rows whose numbers changed. */
-public final class SqliteClineTaskStore implements ClineTaskStore {
+public final class SqlClineTaskStore implements ClineTaskStore {
   // Costs are compared and summed in integer nano-dollars: REAL aggregates come back as 32-bit floats.
   private static final String EXISTING = "SELECT id, ts, tokens_in, tokens_out, cache_writes, cache_reads, "
-      + "CAST(ROUND(total_cost * 1e9) AS INTEGER) AS cost_nano, model_id, api_provider FROM cline_tasks";
+      + "CAST(ROUND(total_cost * 1e9) AS BIGINT) AS cost_nano, model_id, api_provider FROM cline_tasks";
   private static final String INSERT = "INSERT INTO cline_tasks (ts, tokens_in, tokens_out, cache_writes, "
       + "cache_reads, total_cost, model_id, api_provider, updated_at, id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String UPDATE = "UPDATE cline_tasks SET ts = ?, tokens_in = ?, tokens_out = ?, cache_writes = ?, "
       + "cache_reads = ?, total_cost = ?, model_id = ?, api_provider = ?, updated_at = ? WHERE id = ?";
   private static final String SUMS = "COUNT(*) AS tasks, SUM(tokens_in) AS i, SUM(tokens_out) AS o, "
-      + "SUM(cache_writes) AS cw, SUM(cache_reads) AS cr, CAST(ROUND(SUM(total_cost) * 1e9) AS INTEGER) AS cost_nano";
+      + "SUM(cache_writes) AS cw, SUM(cache_reads) AS cr, CAST(ROUND(SUM(total_cost) * 1e9) AS BIGINT) AS cost_nano";
 
   private final Pool pool;
+  private final Dialect dialect;
 
-  public SqliteClineTaskStore(Pool pool) {
+  public SqlClineTaskStore(Pool pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   /** The numbers of a task as stored, to tell a changed task from one already current. */
@@ -44,7 +46,7 @@ public final class SqliteClineTaskStore implements ClineTaskStore {
   @Override
   public Future<UpsertCounts> upsert(List<ClineTask> tasks) {
     long now = System.currentTimeMillis();
-    return Database.inTransaction(pool, conn -> conn.query(EXISTING).execute().compose(rows -> {
+    return dialect.transaction(pool, conn -> conn.query(EXISTING).execute().compose(rows -> {
       Map<String, Stored> existing = new HashMap<>();
       for (Row r : rows) {
         existing.put(r.getString("id"), new Stored(num(r, "ts"), num(r, "tokens_in"), num(r, "tokens_out"),
@@ -65,7 +67,7 @@ public final class SqliteClineTaskStore implements ClineTaskStore {
         }
       }
       int same = unchanged;
-      return batch(conn, INSERT, inserts).compose(v -> batch(conn, UPDATE, updates))
+      return batch(conn, dialect.sql(INSERT), inserts).compose(v -> batch(conn, dialect.sql(UPDATE), updates))
           .map(v -> new UpsertCounts(inserts.size(), updates.size(), same));
     }));
   }
@@ -91,7 +93,7 @@ public final class SqliteClineTaskStore implements ClineTaskStore {
     Tuple range = Tuple.of(fromMs, toMs);
     String where = " FROM cline_tasks WHERE ts >= ? AND ts < ?";
     Future<List<ClineUsageGroup>> total = groups("SELECT NULL AS k, NULL AS provider, " + SUMS + where, range);
-    Future<List<ClineUsageGroup>> days = groups("SELECT strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS k, NULL AS provider, "
+    Future<List<ClineUsageGroup>> days = groups("SELECT " + dialect.utcDay("ts") + " AS k, NULL AS provider, "
         + SUMS + where + " GROUP BY k ORDER BY k", range);
     Future<List<ClineUsageGroup>> models = groups("SELECT model_id AS k, api_provider AS provider, " + SUMS + where
         + " GROUP BY model_id, api_provider ORDER BY model_id, api_provider", range);
@@ -100,7 +102,7 @@ public final class SqliteClineTaskStore implements ClineTaskStore {
   }
 
   private Future<List<ClineUsageGroup>> groups(String sql, Tuple args) {
-    return pool.preparedQuery(sql).execute(args).map(rows -> {
+    return pool.preparedQuery(dialect.sql(sql)).execute(args).map(rows -> {
       List<ClineUsageGroup> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new ClineUsageGroup(r.getString("k"), r.getString("provider"), num(r, "tasks"), num(r, "i"),

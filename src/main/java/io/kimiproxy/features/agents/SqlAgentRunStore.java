@@ -1,5 +1,9 @@
 package io.kimiproxy.features.agents;
 
+import static io.kimiproxy.core.db.Rows.nullableNum;
+import static io.kimiproxy.core.db.Rows.num;
+
+import io.kimiproxy.core.db.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Agent runs in SQLite: one row per run, replaced as the run moves on. */
-public final class SqliteAgentRunStore implements AgentRunStore {
+public final class SqlAgentRunStore implements AgentRunStore {
 
   private static final String COLUMNS = "id, agent_id, status, model, session_id, input_preview, result, "
       + "error_status, error_type, error_code, error_message, log, prompt_tokens, completion_tokens, request_id, "
@@ -24,13 +28,17 @@ public final class SqliteAgentRunStore implements AgentRunStore {
       + "request_id = excluded.request_id, started_at = excluded.started_at, finished_at = excluded.finished_at";
 
   private static final String INTERRUPT = "UPDATE agent_runs SET status = ?, finished_at = ?, error_status = ?, "
-      + "error_type = ?, error_code = ?, error_message = ?, log = json_insert(log, '$[#]', json_object('ts', ?, 'message', ?)) "
-      + "WHERE status IN (?, ?)";
+      + "error_type = ?, error_code = ?, error_message = ?, log = %s WHERE status IN (?, ?)";
+  /** Appends {ts, message} to the JSON array in the log column, in each engine's JSON functions. */
+  private static final String SQLITE_LOG_LINE = "json_insert(log, '$[#]', json_object('ts', ?, 'message', ?))";
+  private static final String PG_LOG_LINE = "(log::jsonb || jsonb_build_array(jsonb_build_object('ts', ?::bigint, 'message', ?::text)))::text";
 
   private final Pool pool;
+  private final Dialect dialect;
 
-  public SqliteAgentRunStore(Pool pool) {
+  public SqlAgentRunStore(Pool pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
@@ -45,20 +53,20 @@ public final class SqliteAgentRunStore implements AgentRunStore {
         .addValue(e == null ? null : e.code()).addValue(e == null ? null : e.message())
         .addValue(log.encode()).addValue(run.promptTokens()).addValue(run.completionTokens())
         .addValue(run.requestId()).addValue(run.createdMs()).addValue(run.startedMs()).addValue(run.finishedMs());
-    return pool.preparedQuery(SAVE).execute(row).mapEmpty();
+    return pool.preparedQuery(dialect.sql(SAVE)).execute(row).mapEmpty();
   }
 
   @Override
   public Future<AgentRun> find(String agentId, String runId) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM agent_runs WHERE id = ? AND agent_id = ?")
+    return pool.preparedQuery(dialect.sql("SELECT " + COLUMNS + " FROM agent_runs WHERE id = ? AND agent_id = ?"))
         .execute(Tuple.of(runId, agentId))
         .map(rows -> rows.size() == 0 ? null : run(rows.iterator().next()));
   }
 
   @Override
   public Future<List<AgentRun>> list(String agentId, int limit) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM agent_runs WHERE agent_id = ? "
-            + "ORDER BY created_at DESC, rowid DESC LIMIT ?")
+    return pool.preparedQuery(dialect.sql("SELECT " + COLUMNS + " FROM agent_runs WHERE agent_id = ? "
+            + "ORDER BY created_at DESC, " + dialect.arrivalOrder() + " DESC LIMIT ?"))
         .execute(Tuple.of(agentId, limit))
         .map(rows -> {
           List<AgentRun> out = new ArrayList<>();
@@ -73,7 +81,8 @@ public final class SqliteAgentRunStore implements AgentRunStore {
         .addValue(RunStatus.INTERRUPTED.label()).addValue(nowMs).addValue(error.status()).addValue(error.type())
         .addValue(error.code()).addValue(error.message()).addValue(nowMs).addValue(logMessage)
         .addValue(RunStatus.QUEUED.label()).addValue(RunStatus.RUNNING.label());
-    return pool.preparedQuery(INTERRUPT).execute(args).map(rows -> rows.rowCount());
+    String logLine = dialect == Dialect.SQLITE ? SQLITE_LOG_LINE : PG_LOG_LINE;
+    return pool.preparedQuery(dialect.sql(INTERRUPT.formatted(logLine))).execute(args).map(rows -> rows.rowCount());
   }
 
   private static AgentRun run(Row row) {
@@ -89,13 +98,5 @@ public final class SqliteAgentRunStore implements AgentRunStore {
         row.getString("model"), row.getString("session_id"), row.getString("input_preview"), row.getString("result"),
         error, log, num(row, "prompt_tokens"), num(row, "completion_tokens"), row.getString("request_id"),
         num(row, "created_at"), nullableNum(row, "started_at"), nullableNum(row, "finished_at"));
-  }
-
-  private static long num(Row row, String column) {
-    return row.getValue(column) instanceof Number n ? n.longValue() : 0L;
-  }
-
-  private static Long nullableNum(Row row, String column) {
-    return row.getValue(column) instanceof Number n ? n.longValue() : null;
   }
 }

@@ -1,5 +1,6 @@
 package io.kimiproxy.features.compaction;
 
+import io.kimiproxy.core.db.Dialect;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -8,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Compactions and compaction bookkeeping in SQLite. */
-public final class SqliteCompactionStore implements CompactionStore {
+public final class SqlCompactionStore implements CompactionStore {
   private static final String INSERT = "INSERT INTO compactions (session_id, ts, trigger, start_index, message_count, "
       + "replaced_hash, summary, summary_source, summary_model, tokens_before, tokens_after) "
       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -19,14 +20,16 @@ public final class SqliteCompactionStore implements CompactionStore {
       """;
 
   private final Pool pool;
+  private final Dialect dialect;
 
-  public SqliteCompactionStore(Pool pool) {
+  public SqlCompactionStore(Pool pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
   public Future<Void> save(CompactionRecord r) {
-    return pool.preparedQuery(INSERT).execute(Tuple.tuple()
+    return pool.preparedQuery(dialect.sql(INSERT)).execute(Tuple.tuple()
             .addValue(r.sessionId()).addValue(r.timestampMs()).addValue(r.trigger()).addValue(r.start())
             .addValue(r.count()).addValue(r.replacedHash()).addValue(r.summary()).addValue(r.summarySource())
             .addValue(r.summaryModel()).addValue(r.tokensBefore()).addValue(r.tokensAfter()))
@@ -35,7 +38,7 @@ public final class SqliteCompactionStore implements CompactionStore {
 
   @Override
   public Future<List<CompactionRecord>> forSession(String sessionId, int limit) {
-    return pool.preparedQuery("SELECT * FROM compactions WHERE session_id = ? ORDER BY id DESC LIMIT ?")
+    return pool.preparedQuery(dialect.sql("SELECT * FROM compactions WHERE session_id = ? ORDER BY id DESC LIMIT ?"))
         .execute(Tuple.of(sessionId, limit))
         .map(rows -> {
           List<CompactionRecord> out = new ArrayList<>();
@@ -51,7 +54,7 @@ public final class SqliteCompactionStore implements CompactionStore {
 
   @Override
   public Future<CompactionState> state(String sessionId) {
-    return pool.preparedQuery("SELECT * FROM compaction_state WHERE session_id = ?").execute(Tuple.of(sessionId))
+    return pool.preparedQuery(dialect.sql("SELECT * FROM compaction_state WHERE session_id = ?")).execute(Tuple.of(sessionId))
         .map(rows -> {
           if (rows.size() == 0) return CompactionState.fresh(sessionId);
           Row row = rows.iterator().next();
@@ -61,7 +64,7 @@ public final class SqliteCompactionStore implements CompactionStore {
 
   @Override
   public Future<Void> saveState(CompactionState s) {
-    return pool.preparedQuery(UPSERT_STATE)
+    return pool.preparedQuery(dialect.sql(UPSERT_STATE))
         .execute(Tuple.of(s.sessionId(), s.pending() ? 1 : 0, s.lastMs(), s.consecutiveAuto())).mapEmpty();
   }
 

@@ -1,7 +1,7 @@
 package io.kimiproxy.features.guardrails;
 
 import io.kimiproxy.config.ToolCallType;
-import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.Dialect;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -10,16 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The guardrails' history in SQLite (table {@code guardrail_actions}, migration 7). */
-public final class SqliteGuardActionStore implements GuardActionStore {
+public final class SqlGuardActionStore implements GuardActionStore {
   private static final String COLUMNS = "ts, request_id, session_id, client, model, stream, call_index, call_id, "
       + "tool_name, tool_type, decision, rule, pattern, reason, preview, arguments_bytes";
   private static final String INSERT = "INSERT INTO guardrail_actions (" + COLUMNS
       + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Pool pool;
+  private final Dialect dialect;
 
-  public SqliteGuardActionStore(Pool pool) {
+  public SqlGuardActionStore(Pool pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
@@ -29,14 +31,14 @@ public final class SqliteGuardActionStore implements GuardActionStore {
         .addValue(a.callId()).addValue(a.toolName()).addValue(a.type().name()).addValue(a.decision().label())
         .addValue(a.rule()).addValue(a.pattern()).addValue(a.reason()).addValue(a.preview())
         .addValue(a.argumentsBytes());
-    return Database.inTransaction(pool, conn -> conn.preparedQuery(INSERT).execute(row).mapEmpty());
+    return dialect.transaction(pool, conn -> conn.preparedQuery(dialect.sql(INSERT)).execute(row).mapEmpty());
   }
 
   @Override
   public Future<List<GuardActionRecord>> latest(String sessionId, int limit) {
     String where = sessionId == null ? "" : " WHERE session_id = ?";
     Tuple args = sessionId == null ? Tuple.of(limit) : Tuple.of(sessionId, limit);
-    return pool.preparedQuery("SELECT seq, " + COLUMNS + " FROM guardrail_actions" + where + " ORDER BY seq DESC LIMIT ?")
+    return pool.preparedQuery(dialect.sql("SELECT seq, " + COLUMNS + " FROM guardrail_actions" + where + " ORDER BY seq DESC LIMIT ?"))
         .execute(args)
         .map(rows -> {
           List<GuardActionRecord> out = new ArrayList<>();
@@ -49,8 +51,8 @@ public final class SqliteGuardActionStore implements GuardActionStore {
   public Future<List<GuardCount>> counts(String sessionId) {
     String where = sessionId == null ? "" : " WHERE session_id = ?";
     Tuple args = sessionId == null ? Tuple.tuple() : Tuple.of(sessionId);
-    return pool.preparedQuery("SELECT session_id, tool_type, decision, COUNT(*) AS n, MAX(ts) AS last_ts"
-            + " FROM guardrail_actions" + where + " GROUP BY session_id, tool_type, decision")
+    return pool.preparedQuery(dialect.sql("SELECT session_id, tool_type, decision, COUNT(*) AS n, MAX(ts) AS last_ts"
+            + " FROM guardrail_actions" + where + " GROUP BY session_id, tool_type, decision"))
         .execute(args)
         .map(rows -> {
           List<GuardCount> out = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.kimiproxy.features.contextmap;
 
 import io.kimiproxy.core.model.Phase;
+import io.kimiproxy.core.db.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
@@ -8,7 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 /** Context maps in SQLite: one row per session, replaced by each request. */
-public final class SqliteContextStore implements ContextStore {
+public final class SqlContextStore implements ContextStore {
   private static final String UPSERT = """
       INSERT INTO context_maps (session_id, request_id, ts, model, max_context, reserved_output, prompt_tokens,
         fill, phase, memory_tokens, parts)
@@ -21,16 +22,18 @@ public final class SqliteContextStore implements ContextStore {
       """;
 
   private final Pool pool;
+  private final Dialect dialect;
 
-  public SqliteContextStore(Pool pool) {
+  public SqlContextStore(Pool pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
   public Future<Void> save(ContextMap map) {
     JsonArray parts = new JsonArray();
     map.parts().forEach(p -> parts.add(p.toJson()));
-    return pool.preparedQuery(UPSERT).execute(Tuple.tuple()
+    return pool.preparedQuery(dialect.sql(UPSERT)).execute(Tuple.tuple()
             .addValue(map.session()).addValue(map.requestId()).addValue(map.timestampMs()).addValue(map.model())
             .addValue(map.maxContext()).addValue(map.reservedOutput()).addValue(map.promptTokens())
             .addValue(map.fill()).addValue(map.phase().name()).addValue(map.memoryTokens()).addValue(parts.encode()))
@@ -39,13 +42,13 @@ public final class SqliteContextStore implements ContextStore {
 
   @Override
   public Future<ContextMap> latest(String session) {
-    return pool.preparedQuery("SELECT * FROM context_maps WHERE session_id = ?").execute(Tuple.of(session))
+    return pool.preparedQuery(dialect.sql("SELECT * FROM context_maps WHERE session_id = ?")).execute(Tuple.of(session))
         .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
   }
 
   @Override
   public Future<Phase> phase(String session) {
-    return pool.preparedQuery("SELECT phase FROM context_maps WHERE session_id = ?").execute(Tuple.of(session))
+    return pool.preparedQuery(dialect.sql("SELECT phase FROM context_maps WHERE session_id = ?")).execute(Tuple.of(session))
         .map(rows -> rows.size() == 0 ? null : Phase.valueOf(rows.iterator().next().getString("phase")));
   }
 

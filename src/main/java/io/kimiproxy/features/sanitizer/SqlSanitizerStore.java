@@ -1,5 +1,6 @@
 package io.kimiproxy.features.sanitizer;
 
+import io.kimiproxy.core.db.Dialect;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Masked tool outputs and sanitizer counts in SQLite. */
-public final class SqliteSanitizerStore implements SanitizerStore {
+public final class SqlSanitizerStore implements SanitizerStore {
   private static final String ADD_COUNTS = """
       INSERT INTO sanitizer_counts (session_id, masked, tokens_saved, secrets_redacted, updated_at)
       VALUES (?, ?, ?, ?, ?)
@@ -22,9 +23,11 @@ public final class SqliteSanitizerStore implements SanitizerStore {
       """;
 
   private final Pool pool;
+  private final Dialect dialect;
 
-  public SqliteSanitizerStore(Pool pool) {
+  public SqlSanitizerStore(Pool pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
@@ -34,13 +37,14 @@ public final class SqliteSanitizerStore implements SanitizerStore {
     for (MaskedOutput m : masks) {
       rows.add(Tuple.of(m.hash(), m.sessionId(), m.createdMs(), m.tokens(), m.content()));
     }
-    return pool.preparedQuery("INSERT OR IGNORE INTO masks (hash, session_id, created_at, tokens, content) VALUES (?, ?, ?, ?, ?)")
+    return pool.preparedQuery(dialect.sql("INSERT INTO masks (hash, session_id, created_at, tokens, content) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT DO NOTHING"))
         .executeBatch(rows).mapEmpty();
   }
 
   @Override
   public Future<MaskedOutput> mask(String hash) {
-    return pool.preparedQuery("SELECT hash, session_id, created_at, tokens, content FROM masks WHERE hash = ?")
+    return pool.preparedQuery(dialect.sql("SELECT hash, session_id, created_at, tokens, content FROM masks WHERE hash = ?"))
         .execute(Tuple.of(hash))
         .map(rows -> {
           if (rows.size() == 0) return null;
@@ -52,7 +56,7 @@ public final class SqliteSanitizerStore implements SanitizerStore {
 
   @Override
   public Future<Void> addCounts(String sessionId, SanitizerCounts counts) {
-    return pool.preparedQuery(ADD_COUNTS).execute(Tuple.of(sessionId, counts.masked(), counts.tokensSaved(),
+    return pool.preparedQuery(dialect.sql(ADD_COUNTS)).execute(Tuple.of(sessionId, counts.masked(), counts.tokensSaved(),
         counts.secretsRedacted(), System.currentTimeMillis())).mapEmpty();
   }
 
@@ -68,8 +72,8 @@ public final class SqliteSanitizerStore implements SanitizerStore {
 
   @Override
   public Future<Map<String, SanitizerCounts>> bySession(int limit) {
-    return pool.preparedQuery("SELECT session_id, masked, tokens_saved, secrets_redacted FROM sanitizer_counts "
-            + "ORDER BY updated_at DESC LIMIT ?")
+    return pool.preparedQuery(dialect.sql("SELECT session_id, masked, tokens_saved, secrets_redacted FROM sanitizer_counts "
+            + "ORDER BY updated_at DESC LIMIT ?"))
         .execute(Tuple.of(limit))
         .map(rows -> {
           Map<String, SanitizerCounts> out = new LinkedHashMap<>();
