@@ -19,6 +19,7 @@ import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
 import io.kimiproxy.api.wiring.ProvidersModule;
 import io.kimiproxy.api.wiring.RoutingModule;
+import io.kimiproxy.api.wiring.SharedModule;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
@@ -70,8 +71,11 @@ public final class ProxyServer implements Generations {
     this.clients = clients;
     this.guardrails = guardrails;
     this.routing = routing;
-    this.shared = List.of(live, providers, clients, guardrails, agents, routing);
     this.alerts = new AlertCenter(live.events());
+    List<Module> modules = new ArrayList<>(List.of(live, providers, clients, guardrails, agents, routing));
+    SharedModule team = SharedModule.create(foundation, live.hub(), alerts);
+    if (team != null) modules.add(team);
+    this.shared = List.copyOf(modules);
     this.reload = new ConfigReload(this);
   }
 

@@ -1,8 +1,12 @@
 package io.kimiproxy.api.chat;
 
+import io.kimiproxy.api.security.RequestGuard;
+import io.kimiproxy.config.ClientKey;
+import io.kimiproxy.core.error.ErrorType;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.features.limits.MaximumCost;
 import io.kimiproxy.features.limits.RateLimiter;
 import io.kimiproxy.features.limits.QuotaTracker;
 import io.vertx.core.Future;
@@ -12,10 +16,12 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Stands before every call to a provider: a spent blocking budget refuses it (429
- * insufficient_quota), then the rate limits of the provider, the model alias and the client key
- * must all have room (the limiter waits up to max_wait_ms, else 429). A retry or a fallback is a
- * new call and passes again. Every ledger row then counts against the budgets.
+ * Stands before every call to a provider: a client key limited to some models refuses the others
+ * (403 model_not_allowed); a spent blocking budget refuses it (429 insufficient_quota), else the
+ * call's largest cost is held in its budgets while it runs; then the rate limits of the provider,
+ * the model alias and the client key must all have room (the limiter waits up to max_wait_ms,
+ * else 429). A retry or a fallback is a new call and passes again. Every ledger row then counts
+ * against the budgets.
  */
 final class SpendingGate {
   private final RateLimiter limiter;
@@ -27,11 +33,20 @@ final class SpendingGate {
   }
 
   Future<RateLimiter.Permit> admit(ChatExchange x, Route route) {
+    ClientKey key = x.ctx.get(RequestGuard.CLIENT_KEY_POLICY);
+    if (key != null && !key.allows(route.alias()) && !key.allows(x.request.model())) {
+      return Future.failedFuture(ProxyError.of(403, ErrorType.PERMISSION, "model_not_allowed",
+          "The client key '" + key.name() + "' may not use '" + route.alias() + "' (keys." + key.name() + ".models)."));
+    }
     Set<String> scopes = scopes(route.provider().name(), route.alias(), x.clientKey);
-    ProxyError refusal = quotas.check(scopes);
-    if (refusal != null) return Future.failedFuture(refusal);
     long estimate = x.promptCount == null ? 0 : x.promptCount.total();
-    return limiter.acquire(List.copyOf(scopes), estimate);
+    MaximumCost most = MaximumCost.of(x.request, route.model(), estimate);
+    return quotas.reserve(scopes, most.tokens(), most.usd()).compose(hold -> limiter.acquire(List.copyOf(scopes), estimate)
+        .<RateLimiter.Permit>map(permit -> actual -> {
+          permit.settle(actual);
+          hold.release();
+        })
+        .onFailure(refused -> hold.release()));
   }
 
   /**

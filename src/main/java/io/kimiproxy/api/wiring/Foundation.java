@@ -2,11 +2,13 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.config.PostgresConfig;
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.config.SharedConfig;
 import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.db.PgDatabase;
 import io.kimiproxy.core.db.Storage;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.LedgerWriter;
+import io.kimiproxy.core.shared.RedisLink;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
@@ -14,17 +16,20 @@ import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-/** What every feature of the proxy shares: the database and ledger, the upstream client, tokens, secrets. */
+/**
+ * What every feature of the proxy shares: the database and ledger, the upstream client, tokens,
+ * secrets, and in team mode the link to the team's Redis ({@code redis}, null when solo).
+ */
 public record Foundation(Vertx vertx, ProxyConfig config, Storage storage, LedgerStore store, LedgerWriter ledger,
                          UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber, InternalCalls internal,
-                         SelfAddress self) {
+                         SelfAddress self, RedisLink redis) {
   private static final long LEDGER_FLUSH_MS = 25;
   private static final int LEDGER_MAX_QUEUED = 100_000;
 
   /** The same shared parts under another configuration (a reload). */
   public Foundation withConfig(ProxyConfig next) {
     return new Foundation(vertx, next, storage, store, ledger, upstream, tokens, new SecretScrubber(next.secrets()),
-        internal, self);
+        internal, self, redis);
   }
 
   /** The SQLite file, or the team's PostgreSQL when [storage] says so; its schema brought up to date. */
@@ -36,8 +41,10 @@ public record Foundation(Vertx vertx, ProxyConfig config, Storage storage, Ledge
 
   public static Foundation create(Vertx vertx, ProxyConfig config, Storage storage, TokenCounter tokens) {
     LedgerStore store = storage.ledger();
+    SharedConfig shared = config.shared();
+    RedisLink redis = shared == null ? null : new RedisLink(vertx, shared.redisUrl(), shared.timeoutMs());
     return new Foundation(vertx, config, storage, store,
         new LedgerWriter(vertx, store, storage::unavailable, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED), new UpstreamClient(vertx), tokens,
-        new SecretScrubber(config.secrets()), InternalCalls.random(), new SelfAddress(config.server().host()));
+        new SecretScrubber(config.secrets()), InternalCalls.random(), new SelfAddress(config.server().host()), redis);
   }
 }

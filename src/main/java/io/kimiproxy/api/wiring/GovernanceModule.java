@@ -17,6 +17,12 @@ import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.cache.ResponseCache;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.features.alerts.AlertCenter;
+import io.kimiproxy.core.shared.RedisLink;
+import io.kimiproxy.features.limits.LocalQuotaTracker;
+import io.kimiproxy.features.limits.LocalRateLimiter;
+import io.kimiproxy.features.limits.RedisQuotaTracker;
+import io.kimiproxy.features.limits.RedisRateLimiter;
+import io.kimiproxy.features.limits.SharedFailurePolicy;
 import io.kimiproxy.features.limits.RateLimiter;
 import io.kimiproxy.features.limits.QuotaTracker;
 import io.kimiproxy.features.retention.RetentionJob;
@@ -37,11 +43,14 @@ public final class GovernanceModule implements Module {
   private final ResponseCache cache;
   private final Maintenance maintenance;
   private final RetentionJob retention;
+  /** Stops this generation's listening to Redis' comings and goings. */
+  private final Runnable unsubscribe;
   private Supplier<Future<JsonObject>> resetBreakers = () -> Future.succeededFuture(new JsonObject().put("reset", 0));
   private Supplier<Future<JsonObject>> reloadConfig;
 
   private GovernanceModule(Foundation foundation, AlertCenter alerts, RateLimiter limiter, QuotaTracker quotas,
-                           ResponseCache cache, Maintenance maintenance, RetentionJob retention) {
+                           ResponseCache cache, Maintenance maintenance, RetentionJob retention, Runnable unsubscribe) {
+    this.unsubscribe = unsubscribe;
     this.foundation = foundation;
     this.alerts = alerts;
     this.limiter = limiter;
@@ -59,8 +68,23 @@ public final class GovernanceModule implements Module {
       // A named key's own rpm/tpm ([keys.NAME]) win over the common client_rpm/client_tpm.
       f.config().server().keyNames().forEach(name -> scopes.putIfAbsent("client:" + name, g.rateLimits().perClientKey()));
     }
-    RateLimiter limiter = new RateLimiter(f.vertx(), g.rateLimits().maxWaitMs(), scopes);
-    QuotaTracker quotas = new QuotaTracker(g.budgets(), alerts, Clock.systemUTC());
+    RedisLink redis = f.redis();
+    RateLimiter limiter;
+    QuotaTracker quotas;
+    Runnable unsubscribe = () -> { };
+    if (redis == null) {
+      limiter = new LocalRateLimiter(f.vertx(), g.rateLimits().maxWaitMs(), scopes);
+      quotas = new LocalQuotaTracker(g.budgets(), alerts, Clock.systemUTC());
+    } else {
+      SharedFailurePolicy onFailure = new SharedFailurePolicy(f.config().shared().failOpen());
+      limiter = new RedisRateLimiter(redis, g.rateLimits().maxWaitMs(), scopes, onFailure);
+      RedisQuotaTracker shared = new RedisQuotaTracker(redis, g.budgets(), alerts, Clock.systemUTC(), onFailure);
+      // Redis back after an outage missed what was spent meanwhile: the ledger has it.
+      unsubscribe = redis.onStateChange(up -> {
+        if (up) shared.resync();
+      });
+      quotas = shared;
+    }
     Storage storage = f.storage();
     // A team's instances share their cached answers through PostgreSQL; one proxy keeps them as files.
     CacheBodies bodies = storage.dialect() == Dialect.POSTGRES ? new PgCacheBodies(storage.pool())
@@ -69,7 +93,7 @@ public final class GovernanceModule implements Module {
     Maintenance maintenance = storage.maintenance();
     RetentionJob retention = new RetentionJob(f.vertx(), maintenance, g.retention().retentionDays(),
         g.retention().vacuumEveryMs());
-    return new GovernanceModule(f, alerts, limiter, quotas, cache, maintenance, retention);
+    return new GovernanceModule(f, alerts, limiter, quotas, cache, maintenance, retention, unsubscribe);
   }
 
   public RateLimiter limiter() {
@@ -118,6 +142,7 @@ public final class GovernanceModule implements Module {
   @Override
   public Future<Void> close() {
     retention.stop();
+    unsubscribe.run();
     return Future.succeededFuture();
   }
 }

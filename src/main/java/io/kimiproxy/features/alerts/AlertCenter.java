@@ -23,12 +23,24 @@ public final class AlertCenter {
 
   public void raise(String level, String kind, String message, JsonObject details) {
     Alert alert = new Alert(System.currentTimeMillis(), level, kind, message, details);
+    keep(alert);
+    LOG.log("critical".equals(level) ? Level.SEVERE : Level.WARNING, "alert [" + kind + "] " + message);
+    events.publish(EventNames.ALERT, alert.toJson());
+  }
+
+  /**
+   * An alert another instance of the team raised (it arrived on the shared feed): listed here too,
+   * not logged or published again.
+   */
+  public void received(JsonObject alert) {
+    keep(Alert.fromJson(alert));
+  }
+
+  private void keep(Alert alert) {
     synchronized (recent) {
       if (recent.size() == KEEP) recent.removeFirst();
       recent.addLast(alert);
     }
-    LOG.log("critical".equals(level) ? Level.SEVERE : Level.WARNING, "alert [" + kind + "] " + message);
-    events.publish(EventNames.ALERT, alert.toJson());
   }
 
   /** Newest first. */

@@ -39,6 +39,14 @@ public final class LiveHub implements EventSink {
   private final AtomicLong droppedEvents = new AtomicLong();
   private long timerId = -1;
   private boolean closed;
+  /** Where this instance's events also go: the team's shared feed (null when solo). */
+  private volatile Relay relay;
+
+  /** Hands an event on, on the hub's context (off the request path), as it is broadcast here. */
+  @FunctionalInterface
+  public interface Relay {
+    void send(String type, JsonObject payload, long ts);
+  }
 
   public LiveHub(Vertx vertx, LiveSnapshot snapshot) {
     this(vertx, snapshot, HEARTBEAT_MS);
@@ -58,7 +66,21 @@ public final class LiveHub implements EventSink {
   @Override
   public void publish(String type, JsonObject payload) {
     long ts = System.currentTimeMillis();
+    context.runOnContext(v -> {
+      broadcast(type, payload, ts);
+      Relay out = relay;
+      if (out != null) out.send(type, payload, ts);
+    });
+  }
+
+  /** An event of another instance of the team: shown here as if published here, and not relayed again. */
+  public void deliver(String type, JsonObject payload, long ts) {
     context.runOnContext(v -> broadcast(type, payload, ts));
+  }
+
+  /** Every event published here from now on is also handed to {@code out}. */
+  public void relayTo(Relay out) {
+    this.relay = out;
   }
 
   /** Serves a newly upgraded WebSocket until it closes. */

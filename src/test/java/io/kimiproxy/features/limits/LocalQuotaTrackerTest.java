@@ -22,14 +22,14 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class QuotaTrackerTest {
+class LocalQuotaTrackerTest {
   private static final Set<String> GROQ = Set.of("provider:groq", "model:groq/llama");
   private final List<JsonObject> published = new ArrayList<>();
   private final AlertCenter alerts = new AlertCenter((type, payload) -> published.add(payload));
 
   @Test
   void should_warn_at_thirty_percent_and_go_critical_at_ten_percent_once_each() {
-    QuotaTracker tracker = tracker(new BudgetConfig("provider:groq", Period.DAY, Metric.TOKENS, 1000, true), fixed());
+    LocalQuotaTracker tracker = tracker(new BudgetConfig("provider:groq", Period.DAY, Metric.TOKENS, 1000, true), fixed());
     tracker.record(GROQ, 600, 0);
     assertEquals(0, alerts.recent(10).size());
     tracker.record(GROQ, 100, 0); // 300 left = 30 %
@@ -44,7 +44,7 @@ class QuotaTrackerTest {
 
   @Test
   void should_block_with_insufficient_quota_when_a_blocking_budget_is_spent() {
-    QuotaTracker tracker = tracker(new BudgetConfig("provider:groq", Period.MONTH, Metric.USD, 1.0, true), fixed());
+    LocalQuotaTracker tracker = tracker(new BudgetConfig("provider:groq", Period.MONTH, Metric.USD, 1.0, true), fixed());
     assertNull(tracker.check(GROQ));
     tracker.record(GROQ, 10, 1.25);
     ProxyError error = tracker.check(GROQ);
@@ -52,12 +52,12 @@ class QuotaTrackerTest {
     assertEquals(429, error.status());
     assertEquals("insufficient_quota", error.code());
     assertNull(tracker.check(Set.of("provider:mistral")), "other providers are not limited by this budget");
-    assertEquals("exhausted", tracker.snapshot().get(0).getString("level"));
+    assertEquals("exhausted", tracker.snapshot().result().get(0).getString("level"));
   }
 
   @Test
   void should_only_alert_when_the_budget_action_is_warn() {
-    QuotaTracker tracker = tracker(new BudgetConfig("global", Period.DAY, Metric.TOKENS, 100, false), fixed());
+    LocalQuotaTracker tracker = tracker(new BudgetConfig("global", Period.DAY, Metric.TOKENS, 100, false), fixed());
     tracker.record(Set.of("provider:x"), 150, 0);
     assertNull(tracker.check(Set.of("provider:x")));
     assertEquals("critical", alerts.recent(1).get(0).level());
@@ -66,30 +66,30 @@ class QuotaTrackerTest {
   @Test
   void should_start_a_new_period_at_utc_midnight() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-21T23:59:00Z"));
-    QuotaTracker tracker = tracker(new BudgetConfig("provider:groq", Period.DAY, Metric.TOKENS, 100, true), clock);
+    LocalQuotaTracker tracker = tracker(new BudgetConfig("provider:groq", Period.DAY, Metric.TOKENS, 100, true), clock);
     tracker.record(GROQ, 100, 0);
     assertNotNull(tracker.check(GROQ));
     clock.now = Instant.parse("2026-11-22T00:00:01Z");
     assertNull(tracker.check(GROQ));
-    assertEquals(0.0, tracker.snapshot().get(0).getDouble("used"));
+    assertEquals(0.0, tracker.snapshot().result().get(0).getDouble("used"));
   }
 
   @Test
   void should_load_the_current_period_spending_without_alerting_again() {
-    QuotaTracker tracker = tracker(new BudgetConfig("model:groq/llama", Period.DAY, Metric.USD, 10, true), fixed());
+    LocalQuotaTracker tracker = tracker(new BudgetConfig("model:groq/llama", Period.DAY, Metric.USD, 10, true), fixed());
     List<Long> asked = new ArrayList<>();
     tracker.load((scope, from) -> {
       asked.add(from);
       return Future.succeededFuture(new Spending(0, 8.0));
     });
     assertEquals(Instant.parse("2026-11-21T00:00:00Z").toEpochMilli(), asked.get(0));
-    assertEquals(8.0, tracker.snapshot().get(0).getDouble("used"));
+    assertEquals(8.0, tracker.snapshot().result().get(0).getDouble("used"));
     tracker.record(GROQ, 0, 0.5); // still in the warning band it was in before the restart
     assertEquals(0, alerts.recent(10).size());
   }
 
-  private QuotaTracker tracker(BudgetConfig budget, Clock clock) {
-    return new QuotaTracker(List.of(budget), alerts, clock);
+  private LocalQuotaTracker tracker(BudgetConfig budget, Clock clock) {
+    return new LocalQuotaTracker(List.of(budget), alerts, clock);
   }
 
   private static Clock fixed() {

@@ -1,0 +1,151 @@
+package io.kimiproxy.team;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kimiproxy.testing.LiveFeed;
+import io.kimiproxy.testing.Poll;
+import io.kimiproxy.testing.Stubs;
+import io.kimiproxy.testing.TeamOfTwo;
+import io.kimiproxy.testing.TestProxy;
+import io.kimiproxy.testing.engines.PostgresEngine;
+import io.kimiproxy.testing.engines.RedisEngine;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two instances, one PostgreSQL, one Redis: limits, budgets and the live view hold for the team as a whole. */
+class TeamModeTest {
+  @RegisterExtension static final PostgresEngine PG = new PostgresEngine();
+  @RegisterExtension static final RedisEngine REDIS = new RedisEngine();
+
+  static final String CONFIG = """
+      [rate_limits]
+      max_wait_ms = 0
+
+      [providers.test]
+      base_url = "{{UPSTREAM}}/v1"
+      api_key = "${TEST_KEY}"
+      timeout_s = 10
+      max_retries = 0
+
+      [models."team/limited"]
+      provider = "test"
+      model = "upstream-model"
+      rpm = 5
+
+      [models."team/budget"]
+      provider = "test"
+      model = "upstream-model"
+      max_context = 2000
+      input_price = 1.0
+      output_price = 1.0
+
+      [models."team/open"]
+      provider = "test"
+      model = "upstream-model"
+
+      [quotas."model:team/budget"]
+      daily_usd = 0.003
+      """;
+
+  private static TeamOfTwo team;
+
+  @BeforeAll
+  static void startTeam() {
+    team = TeamOfTwo.start(PG.url(), REDIS.url(), "", "", CONFIG);
+  }
+
+  @AfterAll
+  static void stopTeam() {
+    if (team != null) team.close();
+  }
+
+  @BeforeEach
+  void answerEveryCall() {
+    team.upstream().resetAll();
+    team.upstream().stubFor(post(urlEqualTo(Stubs.CHAT_PATH)).willReturn(Stubs.okWithUsage(1000, 1000)));
+  }
+
+  @Test
+  void should_let_exactly_the_team_rpm_through_when_both_instances_are_asked_at_once() {
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      TestProxy instance = i % 2 == 0 ? team.a() : team.b();
+      calls.add(instance.http().sendAsync(chat(instance, "team/limited", TestProxy.newSession()),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    Map<Integer, Integer> statuses = new TreeMap<>();
+    calls.forEach(call -> statuses.merge(call.join().statusCode(), 1, Integer::sum));
+    assertEquals(Map.of(200, 5, 429, 15), statuses);
+  }
+
+  @Test
+  void should_stop_both_instances_once_their_requests_spent_the_daily_budget() {
+    String session = TestProxy.newSession();
+    assertEquals(200, team.a().send(chat(team.a(), "team/budget", session)).statusCode());
+    assertEquals(200, team.b().send(chat(team.b(), "team/budget", session)).statusCode());
+    for (TestProxy instance : List.of(team.a(), team.b())) {
+      HttpResponse<String> refused = instance.send(chat(instance, "team/budget", session));
+      assertEquals(429, refused.statusCode(), refused.body());
+      assertEquals("insufficient_quota", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    }
+    JsonObject budget = new JsonObject(team.b().get("/api/quotas").body()).getJsonArray("data").getJsonObject(0);
+    assertEquals(0.004, budget.getDouble("used"), 1e-9);
+    assertEquals("exhausted", budget.getString("level"));
+  }
+
+  @Test
+  void should_show_a_request_answered_by_one_instance_on_the_other_instances_dashboard() {
+    try (LiveFeed feed = LiveFeed.connect(team.b(), "")) {
+      feed.next("init");
+      String session = TestProxy.newSession();
+      HttpResponse<String> answered = team.a().send(chat(team.a(), "team/open", session));
+      long answeredAt = System.nanoTime();
+      String id = answered.headers().firstValue("X-Request-Id").orElseThrow();
+      JsonObject event = feed.next(m -> "request".equals(m.getString("type"))
+          && id.equals(m.getJsonObject("data").getString("id")), "request " + id);
+      long waitedMs = (System.nanoTime() - answeredAt) / 1_000_000;
+      assertTrue(waitedMs < 1_000, "the event took " + waitedMs + " ms to reach the other instance");
+      assertEquals(session, event.getJsonObject("data").getString("session"));
+      Poll.until(Duration.ofSeconds(5), () -> team.b().get("/api/sessions").body(), body -> body.contains(session),
+          "session " + session + " in instance b's /api/sessions");
+    }
+  }
+
+  @Test
+  void should_show_each_event_once_on_the_instance_that_published_it() {
+    try (LiveFeed feed = LiveFeed.connect(team.a(), "")) {
+      feed.next("init");
+      String id = team.a().send(chat(team.a(), "team/open", TestProxy.newSession())).headers()
+          .firstValue("X-Request-Id").orElseThrow();
+      String marker = team.b().send(chat(team.b(), "team/open", TestProxy.newSession())).headers()
+          .firstValue("X-Request-Id").orElseThrow();
+      List<String> seen = new ArrayList<>();
+      feed.next(m -> {
+        if ("request".equals(m.getString("type"))) seen.add(m.getJsonObject("data").getString("id"));
+        return seen.contains(marker);
+      }, "instance b's request " + marker);
+      assertEquals(1, seen.stream().filter(id::equals).count(), "events seen: " + seen);
+    }
+  }
+
+  static HttpRequest chat(TestProxy instance, String model, String session) {
+    String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    return instance.request("/v1/chat/completions").header("Content-Type", "application/json")
+        .header("X-Session-Id", session).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+}
