@@ -6,8 +6,12 @@ import io.kimiproxy.features.contextmap.ContextRoutes;
 import io.kimiproxy.features.sanitizer.SanitizerRoutes;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.features.contextmap.ContextStore;
+import io.kimiproxy.core.db.Outage;
+import io.kimiproxy.features.compaction.OutageCompactionStore;
 import io.kimiproxy.features.compaction.SqlCompactionStore;
+import io.kimiproxy.features.contextmap.OutageContextStore;
 import io.kimiproxy.features.contextmap.SqlContextStore;
+import io.kimiproxy.features.sanitizer.OutageSanitizerStore;
 import io.kimiproxy.features.sanitizer.SqlSanitizerStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.sanitizer.SanitizerStore;
@@ -40,12 +44,15 @@ public final class ContextModule implements Module {
 
   public static ContextModule create(Foundation f, EventSink events) {
     ProxyConfig config = f.config();
-    ContextStore contextStore = new SqlContextStore(f.storage().pool(), f.storage().dialect());
-    SanitizerStore sanitizerStore = new SqlSanitizerStore(f.storage().pool(), f.storage().dialect());
+    // What a request reads and writes rides out a database outage (a team's PostgreSQL restarting).
+    Outage outage = new Outage(f.storage()::unavailable);
+    ContextStore contextStore = new OutageContextStore(new SqlContextStore(f.storage().pool(), f.storage().dialect()), outage);
+    SanitizerStore sanitizerStore = new OutageSanitizerStore(
+        new SqlSanitizerStore(f.storage().pool(), f.storage().dialect()), outage);
     Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), f.tokens());
     PromptWork work = new PromptWork(f.vertx(), f.tokens());
     SelfAddress self = f.self();
-    Compactor compactor = new Compactor(config.compaction(), new SqlCompactionStore(f.storage().pool(), f.storage().dialect()),
+    Compactor compactor = new Compactor(config.compaction(), new OutageCompactionStore(new SqlCompactionStore(f.storage().pool(), f.storage().dialect()), outage),
         new LoopbackSummarizer(f.vertx(), self.host(), self::port, f.internal()), work, events, f.tokens());
     ContextSteps steps = new ContextSteps(work, f.tokens(), new ContextModels(config.models(), config.compaction()),
         new PhaseTracker(config.context(), contextStore, events), new ContextMapper(config.context()),

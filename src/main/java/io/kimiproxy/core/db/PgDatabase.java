@@ -58,6 +58,8 @@ public final class PgDatabase implements Storage {
       return Future.failedFuture(new IllegalArgumentException("[storage] url is not a PostgreSQL URL"));
     }
     connect.setCachePreparedStatements(true);
+    // "already exists, skipping" of the IF NOT EXISTS that instances race to run is not worth a log line.
+    connect.addProperty("client_min_messages", "warning");
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName("kimi-proxy-pg").setMaxWaitQueueSize(MAX_WAITING)
             .setConnectionTimeout(CONNECT_TIMEOUT_MS).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))

@@ -13,19 +13,19 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * The one connection of an instance to the team's Redis, for everything shared: limits, budgets,
  * breakers, the live feed. Every call has a deadline, so Redis gone or stuck never holds a request
- * longer than {@code timeoutMs}. After a call fails for want of Redis, calls fail at once for a
- * second (no connection attempt per request while it is down), then one tries again. Listeners
- * hear when Redis goes away and when it is back.
+ * longer than {@code timeoutMs}. While Redis is away one call at a time tries it and the others
+ * fail at once (no connection attempt, no wait per request); the first that succeeds brings it
+ * back for all. Listeners hear when Redis goes away and when it is back.
  */
 public final class RedisLink {
   private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
-  private static final long RETRY_AFTER_FAILURE_MS = 1_000;
   private static final int POOL_SIZE = 16;
   private static final int POOL_WAITING = 1_000;
 
@@ -36,7 +36,7 @@ public final class RedisLink {
   private final String instanceId = UUID.randomUUID().toString();
   private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean up = true;
-  private volatile long quietUntilNanos;
+  private final AtomicBoolean probing = new AtomicBoolean();
 
   public RedisLink(Vertx vertx, Secret url, long timeoutMs) {
     this.vertx = vertx;
@@ -70,10 +70,12 @@ public final class RedisLink {
   }
 
   public Future<Response> send(Request request) {
-    if (!up && System.nanoTime() < quietUntilNanos) {
+    boolean probe = !up;
+    if (probe && !probing.compareAndSet(false, true)) {
       return Future.failedFuture(new SharedStateUnavailable("Redis is unreachable"));
     }
     return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS).andThen(done -> {
+      if (probe) probing.set(false);
       if (done.succeeded() || done.cause() instanceof Response) {
         reachable();
       } else {
@@ -125,7 +127,6 @@ public final class RedisLink {
   }
 
   private void unreachable(Throwable cause) {
-    quietUntilNanos = System.nanoTime() + RETRY_AFTER_FAILURE_MS * 1_000_000;
     if (up) {
       up = false;
       LOG.warning("Redis is unreachable (" + cause + "): shared state unavailable");

@@ -54,14 +54,18 @@ public final class ResponseCache {
         ? index.get(key).map(meta -> meta != null && meta.expiresMs() > now ? inMemory : null)
         : index.get(key).compose(meta -> meta == null || meta.expiresMs() <= now ? Future.succeededFuture(null)
             : bodies.read(key).map(body -> body == null ? null : CachedAnswer.fromBuffer(body)));
-    return found.compose(answer -> {
+    // A store that cannot be read (the database away) is a miss: the request is answered by its provider.
+    return found.recover(e -> {
+      LOG.warning("cache not read: " + e.getMessage());
+      return Future.succeededFuture(null);
+    }).compose(answer -> {
       if (answer == null) {
         misses.incrementAndGet();
         return Future.succeededFuture(null);
       }
       hits.incrementAndGet();
       memory.put(key, answer);
-      return index.recordHit(key, now).map(answer);
+      return index.recordHit(key, now).otherwise((Void) null).map(answer);
     });
   }
 

@@ -144,7 +144,8 @@ public final class RedisQuotaTracker implements QuotaTracker {
     for (BudgetConfig b : budgets) {
       reads.add(redis.send(Request.cmd(Command.HGET).arg(key(b, now)).arg("used")));
     }
-    return Future.all(reads).map(all -> {
+    return Future.all(reads).recover(e -> Future.failedFuture(
+        SharedFailurePolicy.unreachable(": the budgets cannot be read now."))).map(all -> {
       List<JsonObject> out = new ArrayList<>();
       for (int i = 0; i < budgets.size(); i++) {
         Response used = reads.get(i).result();

@@ -133,7 +133,8 @@ public final class RedisRateLimiter implements RateLimiter {
     });
     if (buckets.isEmpty()) return Future.succeededFuture(List.of());
     return redis.eval(PEEK, buckets.stream().map(Need::key).toList(),
-        buckets.stream().map(n -> Long.toString(n.capacity())).toList()).map(levels -> views(buckets, levels));
+        buckets.stream().map(n -> Long.toString(n.capacity())).toList()).map(levels -> views(buckets, levels))
+        .recover(e -> Future.failedFuture(SharedFailurePolicy.unreachable(": the limits cannot be read now.")));
   }
 
   private static List<BucketView> views(List<Need> buckets, Response levels) {

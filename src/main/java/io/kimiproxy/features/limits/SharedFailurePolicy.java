@@ -29,8 +29,12 @@ public final class SharedFailurePolicy {
   <T> Future<T> unchecked(String what, Throwable failure, Supplier<T> unchecked) {
     LOG.fine(what + " unchecked: " + failure);
     if (open) return Future.succeededFuture(unchecked.get());
-    return Future.failedFuture(ProxyError.of(503, ErrorType.SERVER, "shared_state_unavailable",
-        "The team's shared state (Redis) is unreachable, and [shared] on_failure = \"closed\" refuses requests "
-            + "until it is back.").withRetryAfter("1"));
+    return Future.failedFuture(unreachable(", and [shared] on_failure = \"closed\" refuses requests until it is back."));
+  }
+
+  /** 503 {@code shared_state_unavailable}: what Redis would have answered cannot be known now. */
+  static ProxyError unreachable(String consequence) {
+    return ProxyError.of(503, ErrorType.SERVER, "shared_state_unavailable",
+        "The team's shared state (Redis) is unreachable" + consequence).withRetryAfter("1");
   }
 }
