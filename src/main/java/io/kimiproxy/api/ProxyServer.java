@@ -1,7 +1,13 @@
 package io.kimiproxy.api;
 
 import io.kimiproxy.api.chat.ChatPipeline;
-import io.kimiproxy.api.chat.ChatServices;
+import io.kimiproxy.api.chat.ChatChain;
+import io.kimiproxy.api.wiring.InboundFormats;
+import io.kimiproxy.api.wiring.MemoryBudget;
+import io.kimiproxy.features.cache.CacheStep;
+import io.kimiproxy.features.clients.ClientStep;
+import io.kimiproxy.features.guardrails.GuardrailStep;
+import io.kimiproxy.proxy.chain.RouteStep;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.core.http.RequestBodies;
 import io.kimiproxy.api.routes.ExportRoutes;
@@ -29,12 +35,17 @@ import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.features.alerts.AlertCenter;
 import io.kimiproxy.features.live.LiveHub;
 import io.kimiproxy.features.metrics.ProxyMetrics;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -48,7 +59,7 @@ import java.util.logging.Logger;
  */
 public final class ProxyServer implements Generations {
   private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
-  private static final int TOKEN_CACHE_ENTRIES = 50_000;
+  private static final AtomicInteger RANDOM_PORTS = new AtomicInteger();
 
   private final Foundation foundation;
   private final LiveModule live;
@@ -60,6 +71,7 @@ public final class ProxyServer implements Generations {
   private final List<Module> shared;
   private final ConfigReload reload;
   private final AtomicReference<Generation> current = new AtomicReference<>();
+  private final InboundFormats formats;
   private HttpVerticle verticle;
   private String deploymentId;
 
@@ -77,18 +89,20 @@ public final class ProxyServer implements Generations {
     if (team != null) modules.add(team);
     this.shared = List.copyOf(modules);
     this.reload = new ConfigReload(this);
+    this.formats = InboundFormats.create(foundation.memory());
   }
 
   public static Future<ProxyServer> start(Vertx vertx, ProxyConfig config) {
     // Made here, on the caller's thread: the registry and the JVM binders take most of a second to
     // load, which is not an event loop's to spend.
     ProxyMetrics metrics = new ProxyMetrics();
-    TokenCounter tokens = new TokenCounter(TOKEN_CACHE_ENTRIES);
+    MemoryBudget memory = MemoryBudget.ofHeap(Runtime.getRuntime().maxMemory());
+    TokenCounter tokens = new TokenCounter(memory.tokenBytes());
     // Loading a vocabulary takes seconds: do it on a worker now, not on the event loop at the first request.
     return vertx.executeBlocking(tokens::preload, false)
         .compose(loaded -> Foundation.openStorage(vertx, config))
         .compose(storage -> {
-          Foundation f = Foundation.create(vertx, config, storage, tokens);
+          Foundation f = Foundation.create(vertx, config, storage, tokens, memory);
           LiveModule live = LiveModule.create(f, metrics);
           ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
               ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f),
@@ -108,19 +122,32 @@ public final class ProxyServer implements Generations {
         .onFailure(e -> metrics.close());
   }
 
+  /**
+   * One HTTP server per event loop, sharing the port, so every core serves requests. Port 0 asks
+   * for a random port: Vert.x shares one random port among the servers that ask for the same
+   * negative port, so each proxy in this process (tests start several) gets a number of its own.
+   */
   private Future<ProxyServer> listen(Generation first) {
     current.set(first);
     ProxyConfig config = foundation.config();
-    verticle = new HttpVerticle(config.server().host(), config.server().port(),
-        request -> current.get().router().handle(request));
-    return foundation.vertx().deployVerticle(verticle).map(id -> {
-      deploymentId = id;
-      foundation.self().bind(port());
-      LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + port() + " ("
-          + config.models().size() + " models, " + config.providers().size() + " providers, database "
-          + foundation.storage().describe() + ")");
-      return this;
-    });
+    Handler<HttpServerRequest> routes = request -> current.get().router().handle(request);
+    int port = config.server().port() == 0 ? RANDOM_PORTS.decrementAndGet() : config.server().port();
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+    return foundation.vertx().deployVerticle(() -> {
+          HttpVerticle server = new HttpVerticle(config.server().host(), port, routes);
+          servers.add(server);
+          return server;
+        }, new DeploymentOptions().setInstances(loops))
+        .map(id -> {
+          deploymentId = id;
+          verticle = servers.get(0);
+          foundation.self().bind(port());
+          LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + port() + " ("
+              + config.models().size() + " models, " + config.providers().size() + " providers, database "
+              + foundation.storage().describe() + ", " + loops + " event loops)");
+          return this;
+        });
   }
 
   /** The modules a reload rebuilds, and the pipeline and routes over them and the shared ones. */
@@ -132,22 +159,25 @@ public final class ProxyServer implements Generations {
     governance.onReloadConfig(reload::reload);
     governance.onResetBreakers(() -> Future.succeededFuture(
         new JsonObject().put("reset", providers.health().resetBreakers())));
-    ChatPipeline chat = new ChatPipeline(new ChatServices(new ModelResolver(f.config()), new WireAdapters(),
-        f.upstream(), providers.health(), f.tokens(), context.steps(), governance.limiter(), governance.quotas(),
-        governance.cache(), f.ledger(), live.events(), clients.monitor(), f.scrubber(), guardrails.guardrails(),
-        routing.step(f, providers.health(), context.steps())));
+    ChatChain chain = ChatChain.of(new ClientStep(clients.monitor()), context.measure(),
+        routing.step(f, providers.health(), context.measure()), context.sanitize(), context.compact(),
+        context.overflow(), context.contextMap(), new RouteStep(new ModelResolver(f.config())),
+        new GuardrailStep(guardrails.guardrails()), new CacheStep(governance.cache()),
+        governance.spending());
+    ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(new WireAdapters(), f.upstream(),
+        providers.health(), f.tokens(), f.ledger(), live.events(), f.scrubber()));
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
     all.addAll(own);
     return new Generation(f, own, routes(f, chat, all));
   }
 
-  private static Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
+  private Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
     long maxBody = f.config().server().maxBodyBytes();
     Router router = ApiRouter.create(f.vertx(), maxBody);
     router.route().handler(new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
-      router.post(path).handler(RequestBodies.upTo(maxBody)).handler(chat::handle);
+      router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.chat()));
     }
     new ModelRoutes(f.config()).mount(router);
     new LedgerRoutes(f.store(), f.ledger()).mount(router);

@@ -47,7 +47,7 @@ final class TeamSections {
   static SharedConfig shared(TomlSection s, String defaultInstance) {
     String url = s.string("redis_url", null);
     String onFailure = s.string("on_failure", "open");
-    long timeout = s.integer("timeout_ms", 250, 10, 60_000);
+    long timeout = s.integer("timeout_ms", 1_000, 10, 60_000);
     String instance = s.string("instance", defaultInstance);
     s.finish();
     if (!onFailure.equals("open") && !onFailure.equals("closed")) {

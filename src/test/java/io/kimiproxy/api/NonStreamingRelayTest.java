@@ -1,5 +1,6 @@
 package io.kimiproxy.api;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,9 +65,9 @@ class NonStreamingRelayTest {
 
     JsonObject row = Ledger.rowOf(proxy, response);
     assertTrue(row.getBoolean("tokens_estimated"));
-    TokenCounter counter = new TokenCounter(10);
+    TokenCounter counter = new TokenCounter(1L << 24);
     JsonArray messages = new JsonObject(body).getJsonArray("messages");
-    assertEquals(counter.countPrompt("test/model", messages, new JsonArray()).total(), row.getLong("prompt_tokens"));
+    assertEquals(counter.countPrompt("test/model", Requests.messages(messages), Requests.tools(new JsonArray())).total(), row.getLong("prompt_tokens"));
     String content = answer.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
     assertEquals(counter.countText("upstream-model", content), row.getLong("completion_tokens"));
     assertTrue(row.getLong("completion_tokens") > 0);

@@ -1,5 +1,6 @@
 package io.kimiproxy.bench;
 
+import io.kimiproxy.testing.Requests;
 import io.kimiproxy.core.model.PromptCount;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.vertx.core.json.JsonArray;
@@ -56,17 +57,17 @@ public final class TokenCountBenchmark {
   static Result run(Corpus corpus) {
     // The vocabularies are loaded once per process: this must be the first use of o200k_base in the JVM.
     long start = System.nanoTime();
-    new TokenCounter(1).countText(MODEL, "load");
+    new TokenCounter(1L << 24).countText(MODEL, "load");
     double loadMs = ms(start);
 
     JsonArray tools = tools();
     String history = conversation(corpus, tools).encode();
     warmUp(corpus, history, tools);
 
-    TokenCounter counter = new TokenCounter(CACHE_ENTRIES);
+    TokenCounter counter = new TokenCounter(1L << 24);
     JsonArray messages = new JsonArray(history);
     start = System.nanoTime();
-    PromptCount cold = counter.countPrompt(MODEL, messages, tools);
+    PromptCount cold = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(tools));
     double coldMs = ms(start);
 
     double[] warm = turns(counter, corpus, history, tools, WARM_ROUNDS);
@@ -80,8 +81,8 @@ public final class TokenCountBenchmark {
    */
   private static void warmUp(Corpus corpus, String history, JsonArray tools) {
     for (int i = 0; i < JIT_COLD_ROUNDS; i++) {
-      TokenCounter counter = new TokenCounter(CACHE_ENTRIES);
-      counter.countPrompt(MODEL, new JsonArray(history), tools);
+      TokenCounter counter = new TokenCounter(1L << 24);
+      counter.countPrompt(MODEL, Requests.messages(new JsonArray(history)), Requests.tools(tools));
       turns(counter, corpus, history, tools, JIT_WARM_ROUNDS);
     }
   }
@@ -96,7 +97,7 @@ public final class TokenCountBenchmark {
       JsonArray next = new JsonArray(history);
       added.forEach(next::add);
       long start = System.nanoTime();
-      counter.countPrompt(MODEL, next, tools);
+      counter.countPrompt(MODEL, Requests.messages(next), Requests.tools(tools));
       times[round] = ms(start);
     }
     return times;
@@ -104,10 +105,10 @@ public final class TokenCountBenchmark {
 
   /** Read-a-file turns over the corpus, each message made unique by its turn number, up to the target size. */
   private static JsonArray conversation(Corpus corpus, JsonArray tools) {
-    TokenCounter sizer = new TokenCounter(CACHE_ENTRIES);
+    TokenCounter sizer = new TokenCounter(1L << 24);
     JsonArray messages = new JsonArray()
         .add(message("system", "You are a coding assistant working in the user's repository.\n" + corpus.slice(0, 4000)));
-    for (int turn = 0; sizer.countPrompt(MODEL, messages, tools).total() < TARGET_TOKENS; turn++) {
+    for (int turn = 0; sizer.countPrompt(MODEL, Requests.messages(messages), Requests.tools(tools)).total() < TARGET_TOKENS; turn++) {
       Corpus.SourceFile file = corpus.files().get(turn % corpus.files().size());
       String call = "call_" + turn;
       messages.add(message("user", "Turn " + turn + ": read " + file.path() + " and tell me what it does."));

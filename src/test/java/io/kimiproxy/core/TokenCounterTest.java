@@ -1,5 +1,6 @@
 package io.kimiproxy.core;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,26 +13,26 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 class TokenCounterTest {
-  private final TokenCounter counter = new TokenCounter(100);
+  private final TokenCounter counter = new TokenCounter(1L << 24);
 
   @Test
   void should_return_the_same_count_from_the_cache() {
     JsonArray messages = conversation();
-    PromptCount first = counter.countPrompt("gpt-4o", messages, new JsonArray());
-    PromptCount again = counter.countPrompt("gpt-4o", messages.copy(), new JsonArray());
+    PromptCount first = counter.countPrompt("gpt-4o", Requests.messages(messages), Requests.tools(new JsonArray()));
+    PromptCount again = counter.countPrompt("gpt-4o", Requests.messages(messages.copy()), Requests.tools(new JsonArray()));
     assertEquals(first.total(), again.total());
     assertArrayEquals(first.perMessage(), again.perMessage());
-    assertEquals(first.total(), new TokenCounter(100).countPrompt("gpt-4o", messages, new JsonArray()).total(),
+    assertEquals(first.total(), new TokenCounter(1L << 24).countPrompt("gpt-4o", Requests.messages(messages), Requests.tools(new JsonArray())).total(),
         "a cold counter agrees with the cached one");
   }
 
   @Test
   void should_not_mix_up_cached_counts_of_different_vocabularies() {
     JsonArray messages = conversation();
-    int o200k = counter.countPrompt("gpt-4o", messages, new JsonArray()).total();
-    int cl100k = counter.countPrompt("llama-3.3-70b", messages, new JsonArray()).total();
-    assertEquals(new TokenCounter(10).countPrompt("llama-3.3-70b", messages, new JsonArray()).total(), cl100k);
-    assertEquals(new TokenCounter(10).countPrompt("gpt-4o", messages, new JsonArray()).total(), o200k);
+    int o200k = counter.countPrompt("gpt-4o", Requests.messages(messages), Requests.tools(new JsonArray())).total();
+    int cl100k = counter.countPrompt("llama-3.3-70b", Requests.messages(messages), Requests.tools(new JsonArray())).total();
+    assertEquals(new TokenCounter(1L << 24).countPrompt("llama-3.3-70b", Requests.messages(messages), Requests.tools(new JsonArray())).total(), cl100k);
+    assertEquals(new TokenCounter(1L << 24).countPrompt("gpt-4o", Requests.messages(messages), Requests.tools(new JsonArray())).total(), o200k);
   }
 
   @Test
@@ -39,10 +40,9 @@ class TokenCounterTest {
     JsonObject text = new JsonObject().put("type", "text").put("text", "What is in this picture?");
     JsonObject image = new JsonObject().put("type", "image_url")
         .put("image_url", new JsonObject().put("url", "data:image/png;base64," + "A".repeat(50_000)));
-    int withoutImage = counter.countPrompt("gpt-4o", userParts(new JsonArray().add(text)), new JsonArray()).total();
-    int oneImage = counter.countPrompt("gpt-4o", userParts(new JsonArray().add(text).add(image)), new JsonArray()).total();
-    int twoImages = counter.countPrompt("gpt-4o", userParts(new JsonArray().add(text).add(image).add(image.copy())),
-        new JsonArray()).total();
+    int withoutImage = counter.countPrompt("gpt-4o", Requests.messages(userParts(new JsonArray().add(text))), Requests.tools(new JsonArray())).total();
+    int oneImage = counter.countPrompt("gpt-4o", Requests.messages(userParts(new JsonArray().add(text).add(image))), Requests.tools(new JsonArray())).total();
+    int twoImages = counter.countPrompt("gpt-4o", Requests.messages(userParts(new JsonArray().add(text).add(image).add(image.copy()))), Requests.tools(new JsonArray())).total();
     assertEquals(TokenCounter.IMAGE_TOKENS, oneImage - withoutImage, "the image data itself is not tokenized");
     assertEquals(2 * TokenCounter.IMAGE_TOKENS, twoImages - withoutImage);
   }
@@ -51,8 +51,8 @@ class TokenCounterTest {
   void should_count_tool_definitions() {
     JsonArray tools = new JsonObject(Fixtures.text("openai/chat-stream-parallel-tool-calls-include-usage.request.json"))
         .getJsonArray("tools");
-    PromptCount without = counter.countPrompt("gpt-4o", conversation(), new JsonArray());
-    PromptCount with = counter.countPrompt("gpt-4o", conversation(), tools);
+    PromptCount without = counter.countPrompt("gpt-4o", Requests.messages(conversation()), Requests.tools(new JsonArray()));
+    PromptCount with = counter.countPrompt("gpt-4o", Requests.messages(conversation()), Requests.tools(tools));
     assertTrue(with.tools() > 20, "a tool with a JSON schema costs tokens: " + with.tools());
     assertEquals(without.total() + with.tools(), with.total());
     assertEquals(0, without.tools());
@@ -65,8 +65,8 @@ class TokenCounterTest {
     JsonArray plain = new JsonArray().add(new JsonObject().put("role", "assistant").put("content", ""));
     JsonArray withCall = new JsonArray().add(new JsonObject().put("role", "assistant").put("content", "")
         .put("tool_calls", new JsonArray().add(call)));
-    assertTrue(counter.countPrompt("gpt-4o", withCall, new JsonArray()).total()
-        > counter.countPrompt("gpt-4o", plain, new JsonArray()).total() + 10);
+    assertTrue(counter.countPrompt("gpt-4o", Requests.messages(withCall), Requests.tools(new JsonArray())).total()
+        > counter.countPrompt("gpt-4o", Requests.messages(plain), Requests.tools(new JsonArray())).total() + 10);
   }
 
   @Test

@@ -3,6 +3,9 @@ package io.kimiproxy.api.chat;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
+import io.kimiproxy.proxy.chain.Admission;
+import io.kimiproxy.proxy.chain.ChatExchange;
+import io.kimiproxy.proxy.chain.ChatStep;
 import io.kimiproxy.proxy.resilience.Backoff;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
@@ -10,29 +13,33 @@ import io.kimiproxy.proxy.routing.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Tries the routes of a request's plan until one answers. Each route gets up to 1 + max_retries
- * calls, apart by backoff with jitter (or the provider's Retry-After, up to a cap), each through
- * the provider's circuit breaker; when they are spent, or the breaker is open, the next fallback
- * alias takes over. Only retriable failures (connect errors, timeouts, 429, 5xx, 529) are tried
- * again, and never once bytes of the answer reached the client.
+ * calls, apart by backoff with jitter (or the provider's Retry-After, up to a cap), each admitted
+ * by the steps (limits, budgets) and made through the provider's circuit breaker; when they are
+ * spent, or the breaker is open, the next fallback alias takes over. Only retriable failures
+ * (connect errors, timeouts, 429, 5xx, 529) are tried again, and never once bytes of the answer
+ * reached the client.
  *
  * <p>Every attempt but the last is recorded as its own ledger row linked to the request; the last
  * is the request's own row, recorded by the pipeline when everything is over.
  */
 final class AttemptRunner {
   private final UpstreamAttempt attempt;
-  private final SpendingGate gate;
+  private final List<ChatStep> steps;
   private final ProviderHealthRegistry health;
   private final UsageRecorder recorder;
   private final EventSink events;
 
-  AttemptRunner(UpstreamAttempt attempt, SpendingGate gate, ProviderHealthRegistry health, UsageRecorder recorder,
+  AttemptRunner(UpstreamAttempt attempt, List<ChatStep> steps, ProviderHealthRegistry health, UsageRecorder recorder,
                 EventSink events) {
     this.attempt = attempt;
-    this.gate = gate;
+    this.steps = steps;
     this.health = health;
     this.recorder = recorder;
     this.events = events;
@@ -43,14 +50,14 @@ final class AttemptRunner {
   }
 
   private Future<Void> onRoute(ChatExchange x, int index) {
-    Route route = x.routes.get(index);
+    Route route = x.routes().get(index);
     return withRetries(x, route, 0).recover(failure -> {
-      boolean lastRoute = index + 1 == x.routes.size();
+      boolean lastRoute = index + 1 == x.routes().size();
       if (lastRoute || !(failure instanceof ProxyError error) || !error.retriable() || x.committed()) {
         return Future.failedFuture(failure);
       }
       recorder.recordAttempt(x, error);
-      Route next = x.routes.get(index + 1);
+      Route next = x.routes().get(index + 1);
       fallingBack(x, route, next, ProxyError.CIRCUIT_OPEN.equals(error.code()) ? "circuit_open" : "retries_exhausted");
       return onRoute(x, index + 1);
     });
@@ -59,17 +66,47 @@ final class AttemptRunner {
   private Future<Void> withRetries(ChatExchange x, Route route, int retry) {
     x.startAttempt(route);
     ProviderHealth provider = health.of(route.provider().name());
-    return gate.admit(x, route)
-        .compose(permit -> provider.<Void>call(() -> attempt.run(x, route, provider))
-            .andThen(done -> permit.settle(done.succeeded() && x.usage != null ? x.usage.totalTokens() : 0)))
+    return admit(x, route, 0, new ArrayList<>())
+        .compose(admission -> provider.<Void>call(() -> attempt.run(x, route, provider, admission))
+            .andThen(done -> admission.settle(done.succeeded() && x.usage() != null ? x.usage().totalTokens() : 0)))
         .recover(failure -> {
-      long delay = failure instanceof ProxyError error ? retryDelay(x, route, error, retry) : Backoff.GIVE_UP;
-      if (delay == Backoff.GIVE_UP) return Future.failedFuture(failure);
-      recorder.recordAttempt(x, (ProxyError) failure);
-      return sleep(x, delay).compose(v -> x.ctx.response().closed()
-          ? Future.failedFuture(ProxyError.clientClosed())
-          : withRetries(x, route, retry + 1));
-    });
+          long delay = failure instanceof ProxyError error ? retryDelay(x, route, error, retry) : Backoff.GIVE_UP;
+          if (delay == Backoff.GIVE_UP) return Future.failedFuture(failure);
+          recorder.recordAttempt(x, (ProxyError) failure);
+          return sleep(x, delay).compose(v -> x.response().closed()
+              ? Future.failedFuture(ProxyError.clientClosed())
+              : withRetries(x, route, retry + 1));
+        });
+  }
+
+  /** Every step's admission, in order; when one refuses, those already given are settled unused. */
+  private Future<Admission> admit(ChatExchange x, Route route, int index, List<Admission> given) {
+    if (index == steps.size()) return Future.succeededFuture(combined(given));
+    return steps.get(index).admit(x, route)
+        .compose(a -> {
+          given.add(a);
+          return admit(x, route, index + 1, given);
+        })
+        .onFailure(e -> {
+          if (index == 0) given.forEach(a -> a.settle(0));
+        });
+  }
+
+  private static Admission combined(List<Admission> admissions) {
+    List<Admission> real = admissions.stream().filter(a -> a != Admission.NONE).toList();
+    if (real.isEmpty()) return Admission.NONE;
+    if (real.size() == 1) return real.get(0);
+    return new Admission() {
+      @Override
+      public void settle(long tokens) {
+        real.forEach(a -> a.settle(tokens));
+      }
+
+      @Override
+      public void answered(UnaryOperator<String> header) {
+        real.forEach(a -> a.answered(header));
+      }
+    };
   }
 
   private static long retryDelay(ChatExchange x, Route route, ProxyError error, int retry) {
@@ -81,13 +118,13 @@ final class AttemptRunner {
 
   private static Future<Void> sleep(ChatExchange x, long ms) {
     Promise<Void> elapsed = Promise.promise();
-    x.ctx.vertx().setTimer(Math.max(1, ms), id -> elapsed.complete());
+    x.vertx().setTimer(Math.max(1, ms), id -> elapsed.complete());
     return elapsed.future();
   }
 
   private void fallingBack(ChatExchange x, Route from, Route to, String reason) {
     events.publish(EventNames.MODEL_FALLBACK, new JsonObject()
-        .put("session", x.sessionId)
+        .put("session", x.sessionId())
         .put("from", from.alias())
         .put("to", to.alias())
         .put("reason", reason));

@@ -1,18 +1,15 @@
 package io.kimiproxy.api.chat;
 
 import io.kimiproxy.core.error.ProxyError;
-import io.kimiproxy.features.guardrails.ToolCallContext;
-import io.kimiproxy.features.guardrails.ToolCallInspection;
-import io.kimiproxy.features.guardrails.ToolCallInspector;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.kimiproxy.proxy.adapters.WireAdapters;
-import io.kimiproxy.features.guardrails.AnswerGate;
-import io.kimiproxy.features.guardrails.ToolCallGate;
+import io.kimiproxy.proxy.chain.Admission;
+import io.kimiproxy.proxy.chain.ChatExchange;
+import io.kimiproxy.proxy.chain.ChatStep;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
-import io.kimiproxy.proxy.stream.ChunkRecorder;
 import io.kimiproxy.proxy.stream.StreamRelay;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
@@ -20,49 +17,47 @@ import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.StreamDecoder;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One call to one provider and the relay of its answer to the client. It fails with the reason
- * when the provider did not answer well; whether that may be tried again is the runner's decision
- * ({@link ChatExchange#committed()} tells whether the client has already seen bytes).
+ * One call to one provider and the relay of its answer to the client, in the client's API. It
+ * fails with the reason when the provider did not answer well; whether that may be tried again is
+ * the runner's decision ({@link ChatExchange#committed()} tells whether the client has seen bytes).
  */
 final class UpstreamAttempt {
   private final WireAdapters adapters;
   private final UpstreamClient upstream;
   private final TokenCounter tokens;
   private final SecretScrubber scrubber;
-  private final ToolCallInspector toolCalls;
-  private final SpendingGate gate;
+  private final List<ChatStep> steps;
 
   UpstreamAttempt(WireAdapters adapters, UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber,
-                  ToolCallInspector toolCalls, SpendingGate gate) {
+                  List<ChatStep> steps) {
     this.adapters = adapters;
     this.upstream = upstream;
     this.tokens = tokens;
     this.scrubber = scrubber;
-    this.toolCalls = toolCalls;
-    this.gate = gate;
+    this.steps = steps;
   }
 
-  Future<Void> run(ChatExchange x, Route route, ProviderHealth health) {
+  Future<Void> run(ChatExchange x, Route route, ProviderHealth health, Admission admission) {
     WireAdapter adapter = adapters.forType(route.provider().type());
-    HttpServerResponse response = x.ctx.response();
+    HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
-    return upstream.send(route.provider(), adapter.toUpstream(x.request, route))
+    return upstream.send(route.provider(), adapter.toUpstream(x.request(), route))
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
-          gate.observed(route.provider().name(), exchange::header);
+          admission.answered(exchange::header);
           response.closeHandler(v -> exchange.cancel());
           if (exchange.status() / 100 != 2) {
             return exchange.body().compose(body -> Future.failedFuture(
                 adapter.toError(exchange.status(), body, exchange.header("Retry-After"), route)));
           }
-          return x.request.stream() ? relayStream(x, adapter, route, exchange) : relayWhole(x, adapter, route, exchange);
+          return x.request().stream() ? relayStream(x, adapter, route, exchange) : relayWhole(x, adapter, route, exchange);
         })
         // A call the client abandoned failed because of the client, not the provider.
         .recover(failure -> !x.committed() && response.closed()
@@ -73,30 +68,27 @@ final class UpstreamAttempt {
     long ttfbMs = x.elapsedMs();
     return exchange.body().map(body -> {
       NonStreamReply reply = adapter.fromUpstream(body, route);
-      x.ttfbMs = ttfbMs;
-      settleUsage(x, reply.usage(), () -> completionText(reply.json()));
-      Buffer answer = AnswerGate.filter(reply, inspection(x, route));
-      if (x.cacheKey != null) x.answerBody = answer.toString();
-      x.ctx.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json").end(answer);
+      for (ChatStep step : steps) reply = step.watchWhole(x, route, reply);
+      x.ttfbMs(ttfbMs);
+      NonStreamReply answered = reply;
+      settleUsage(x, answered.usage(), () -> completionText(answered.json()));
+      x.response().setStatusCode(exchange.status()).putHeader("Content-Type", "application/json")
+          .end(x.format().whole(answered, x.request()));
       return null;
     });
   }
 
   private Future<Void> relayStream(ChatExchange x, WireAdapter adapter, Route route, UpstreamExchange exchange) {
-    StreamDecoder decoder = ToolCallGate.around(adapter.newStreamDecoder(x.request, route), inspection(x, route));
-    if (x.cacheKey != null) {
-      // What the client sees (after the guardrails) is what a cache hit will replay.
-      x.recorder = ChunkRecorder.around(decoder);
-      decoder = x.recorder;
-    }
-    return StreamRelay.relay(x.ctx.response(), exchange, decoder, x.request.includeUsage(),
-            text -> estimatedUsage(x, text).toOpenAi(), x.startNanos, scrubber)
+    StreamDecoder decoder = adapter.newStreamDecoder(x.request(), route);
+    for (ChatStep step : steps) decoder = step.watchStream(x, route, decoder);
+    return StreamRelay.relay(x.response(), exchange, decoder, x.format().stream(x.request()),
+            text -> estimatedUsage(x, text).toOpenAi(), x.startNanos(), scrubber)
         .compose(outcome -> {
           if (outcome.ttfbMs() == null) {
             // Nothing reached the client: the response is untouched and the runner may try again.
             return Future.failedFuture(outcome.clientClosed() ? ProxyError.clientClosed() : outcome.error());
           }
-          x.ttfbMs = outcome.ttfbMs();
+          x.ttfbMs(outcome.ttfbMs());
           settleUsage(x, outcome.usage(), outcome::completionText);
           if (outcome.clientClosed()) {
             x.failed(ProxyError.clientClosed());
@@ -104,30 +96,23 @@ final class UpstreamAttempt {
           }
           if (outcome.error() == null) return Future.succeededFuture();
           // A break after the first chunk is still the provider's failure (breaker, error rate).
-          x.streamBroken = true;
+          x.streamBroke();
           return Future.failedFuture(outcome.error());
         });
-  }
-
-  /** The guardrails' inspection of this attempt's tool calls, or null when they are off. */
-  private ToolCallInspection inspection(ChatExchange x, Route route) {
-    return toolCalls.open(new ToolCallContext(x.id, x.sessionId, x.client, route.alias(), x.request.stream()));
   }
 
   /** The provider's usage when it sent one; else the prompt estimate and a count of what arrived. */
   private void settleUsage(ChatExchange x, JsonObject reported, Supplier<String> completion) {
     if (reported != null) {
-      x.usage = Usage.fromOpenAi(reported);
-      x.usageEstimated = false;
+      x.usage(Usage.fromOpenAi(reported), false);
     } else {
-      x.usage = estimatedUsage(x, completion.get());
-      x.usageEstimated = true;
+      x.usage(estimatedUsage(x, completion.get()), true);
     }
   }
 
   /** The prompt as measured before sending, and the tokens of what the model wrote. */
   private Usage estimatedUsage(ChatExchange x, String completion) {
-    return new Usage(x.promptCount.total(), tokens.countText(x.route.upstreamModel(), completion), 0, 0);
+    return new Usage(x.promptCount().total(), tokens.countText(x.route().upstreamModel(), completion), 0, 0);
   }
 
   private static String completionText(JsonObject answer) {

@@ -5,9 +5,11 @@ import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
-import io.kimiproxy.features.clients.ClientMonitor;
+import io.kimiproxy.proxy.chain.ChatExchange;
+import io.kimiproxy.proxy.routing.Route;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -20,34 +22,28 @@ final class UsageRecorder {
   private final LedgerWriter ledger;
   private final EventSink events;
   private final SecretScrubber scrubber;
-  private final ClientMonitor clients;
-  private final SpendingGate spending;
 
-  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber, ClientMonitor clients,
-                SpendingGate spending) {
+  UsageRecorder(LedgerWriter ledger, EventSink events, SecretScrubber scrubber) {
     this.ledger = ledger;
     this.events = events;
     this.scrubber = scrubber;
-    this.clients = clients;
-    this.spending = spending;
   }
 
-  /** The request's own row (the one the client saw), recorded last, and its live events. */
-  void record(ChatExchange x) {
-    Usage usage = x.usage == null ? Usage.ZERO : x.usage;
+  /** The request's own row (the one the client saw), recorded last, with its live events. */
+  RequestRecord record(ChatExchange x) {
+    Usage usage = x.usage() == null ? Usage.ZERO : x.usage();
     // A cache hit called no provider: it costs nothing, and saves what the answer cost the first time.
     // No provider answer, no bill: a refusal keeps its prompt estimate for display but costs nothing.
-    boolean unanswered = x.status >= 400 && x.ttfbMs == null;
-    double cost = x.route == null || x.cacheHit || unanswered ? 0.0
-        : x.route.model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
-    RequestRecord row = row(x, x.id, null, Math.max(1, x.attempt), x.startMs, x.status, x.error, usage,
-        x.usageEstimated, cost, x.elapsedMs(), x.ttfbMs);
+    boolean unanswered = x.status() >= 400 && x.ttfbMs() == null;
+    double cost = x.route() == null || x.cacheHit() || unanswered ? 0.0
+        : x.route().model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
+    RequestRecord row = row(x, x.id(), null, Math.max(1, x.attempt()), x.startMs(), x.status(), x.error(), usage,
+        x.usageEstimated(), cost, x.elapsedMs(), x.ttfbMs());
     ledger.record(row);
-    spending.spent(row);
     events.publish(EventNames.REQUEST, row.toJson());
     if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
-    if (x.streamBroken) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
-    clients.left(x.visit, row);
+    if (x.streamBroken()) events.publish(EventNames.STREAMING_ERROR, streamingError(row));
+    return row;
   }
 
   /**
@@ -55,24 +51,24 @@ final class UsageRecorder {
    * to the request by parent id. Nothing reached the client from it, so it carries no usage or cost.
    */
   void recordAttempt(ChatExchange x, ProxyError error) {
-    RequestRecord row = row(x, x.id + "." + x.attempt, x.id, x.attempt, x.attemptStartMs, error.status(), error,
-        Usage.ZERO, false, 0.0, x.attemptElapsedMs(), null);
-    ledger.record(row);
-    spending.spent(row);
+    ledger.record(row(x, x.id() + "." + x.attempt(), x.id(), x.attempt(), x.attemptStartMs(), error.status(), error,
+        Usage.ZERO, false, 0.0, x.attemptElapsedMs(), null));
   }
 
   private RequestRecord row(ChatExchange x, String id, String parentId, int attempt, long startMs, int status,
                             ProxyError error, Usage usage, boolean estimated, double cost, long latencyMs, Long ttfbMs) {
     String message = error == null ? null : scrubber.scrub(cut(error.getMessage()));
-    return new RequestRecord(id, parentId, attempt, x.kind, startMs, x.sessionId, x.client,
-        x.route != null ? x.route.alias() : x.request != null ? x.request.model() : "",
-        x.route != null ? x.route.provider().name() : null,
-        x.route != null ? x.route.upstreamModel() : null,
-        x.request != null && x.request.stream(), status,
+    Route route = x.route();
+    ChatRequest request = x.request();
+    return new RequestRecord(id, parentId, attempt, x.caller().kind(), startMs, x.sessionId(), x.caller().client(),
+        route != null ? route.alias() : request != null ? request.model() : "",
+        route != null ? route.provider().name() : null,
+        route != null ? route.upstreamModel() : null,
+        request != null && request.stream(), status,
         error == null ? null : error.type(), error == null ? null : error.code(), message,
         usage, estimated, cost, latencyMs, ttfbMs,
-        x.route != null ? x.route.model().maxContext() : 0, x.clientKey, x.cacheHit && parentId == null,
-        parentId == null ? x.savedUsd : 0.0);
+        route != null ? route.model().maxContext() : x.window().maxContext(), x.caller().clientKey(),
+        x.cacheHit() && parentId == null, parentId == null ? x.savedUsd() : 0.0, x.format().api().label());
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.kimiproxy.api.security;
 
 import io.kimiproxy.core.http.ErrorReplies;
-import io.kimiproxy.config.ClientKey;
 import io.kimiproxy.config.ServerConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.util.InternalCalls;
@@ -47,8 +46,6 @@ public final class RequestGuard implements Handler<RoutingContext> {
    * absent when no key was needed.
    */
   public static final String CLIENT_KEY = "kimi-proxy.client-key";
-  /** The routing context's data item holding the {@link ClientKey} a request carried (its models). */
-  public static final String CLIENT_KEY_POLICY = "kimi-proxy.client-key-policy";
 
   private final ServerConfig server;
   private final InternalCalls internal;
@@ -90,9 +87,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
         reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
         return;
       }
-      ClientKey client = server.keys().get(key - 1);
-      ctx.put(CLIENT_KEY, client.name());
-      ctx.put(CLIENT_KEY_POLICY, client);
+      ctx.put(CLIENT_KEY, server.keys().get(key - 1).name());
     }
     ctx.next();
   }

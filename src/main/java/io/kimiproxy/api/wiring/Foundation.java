@@ -22,14 +22,14 @@ import io.vertx.core.Vertx;
  */
 public record Foundation(Vertx vertx, ProxyConfig config, Storage storage, LedgerStore store, LedgerWriter ledger,
                          UpstreamClient upstream, TokenCounter tokens, SecretScrubber scrubber, InternalCalls internal,
-                         SelfAddress self, RedisLink redis) {
+                         SelfAddress self, MemoryBudget memory, RedisLink redis) {
   private static final long LEDGER_FLUSH_MS = 25;
   private static final int LEDGER_MAX_QUEUED = 100_000;
 
   /** The same shared parts under another configuration (a reload). */
   public Foundation withConfig(ProxyConfig next) {
     return new Foundation(vertx, next, storage, store, ledger, upstream, tokens, new SecretScrubber(next.secrets()),
-        internal, self, redis);
+        internal, self, memory, redis);
   }
 
   /** The SQLite file, or the team's PostgreSQL when [storage] says so; its schema brought up to date. */
@@ -39,12 +39,14 @@ public record Foundation(Vertx vertx, ProxyConfig config, Storage storage, Ledge
         : PgDatabase.open(vertx, postgres.url().reveal(), postgres.poolSize()).map(Storage.class::cast);
   }
 
-  public static Foundation create(Vertx vertx, ProxyConfig config, Storage storage, TokenCounter tokens) {
+  public static Foundation create(Vertx vertx, ProxyConfig config, Storage storage, TokenCounter tokens,
+                                  MemoryBudget memory) {
     LedgerStore store = storage.ledger();
     SharedConfig shared = config.shared();
     RedisLink redis = shared == null ? null : new RedisLink(vertx, shared.redisUrl(), shared.timeoutMs());
     return new Foundation(vertx, config, storage, store,
         new LedgerWriter(vertx, store, storage::unavailable, LEDGER_FLUSH_MS, LEDGER_MAX_QUEUED), new UpstreamClient(vertx), tokens,
-        new SecretScrubber(config.secrets()), InternalCalls.random(), new SelfAddress(config.server().host()), redis);
+        new SecretScrubber(config.secrets()), InternalCalls.random(), new SelfAddress(config.server().host()), memory,
+        redis);
   }
 }

@@ -23,6 +23,8 @@ import io.kimiproxy.features.limits.LocalRateLimiter;
 import io.kimiproxy.features.limits.RedisQuotaTracker;
 import io.kimiproxy.features.limits.RedisRateLimiter;
 import io.kimiproxy.features.limits.SharedFailurePolicy;
+import io.kimiproxy.features.limits.SpendingStep;
+import io.kimiproxy.config.ClientKey;
 import io.kimiproxy.features.limits.RateLimiter;
 import io.kimiproxy.features.limits.QuotaTracker;
 import io.kimiproxy.features.retention.RetentionJob;
@@ -102,6 +104,13 @@ public final class GovernanceModule implements Module {
 
   public QuotaTracker quotas() {
     return quotas;
+  }
+
+  /** The chain's step before every provider call: the keys' models, the budgets, the rate limits. */
+  public SpendingStep spending() {
+    Map<String, ClientKey> keys = new LinkedHashMap<>();
+    foundation.config().server().keys().forEach(k -> keys.put(k.name(), k));
+    return new SpendingStep(limiter, quotas, keys);
   }
 
   public ResponseCache cache() {

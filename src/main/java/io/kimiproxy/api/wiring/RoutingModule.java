@@ -1,12 +1,11 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.api.chat.ContextSteps;
-import io.kimiproxy.api.chat.SmartStep;
 import io.kimiproxy.features.smartrouting.RoutingRoutes;
 import io.kimiproxy.features.smartrouting.SqlRoutingDecisionStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.smartrouting.RoutingDecisionStore;
-import io.kimiproxy.proxy.routing.ContextModels;
+import io.kimiproxy.features.smartrouting.SmartStep;
+import io.kimiproxy.proxy.chain.Measure;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.features.smartrouting.SmartSelector;
 import io.vertx.ext.web.Router;
@@ -26,9 +25,8 @@ public final class RoutingModule implements Module {
   }
 
   /** The step for one generation: its configuration's smart aliases and weights. */
-  public SmartStep step(Foundation f, ProviderHealthRegistry health, ContextSteps context) {
-    return new SmartStep(new SmartSelector(f.config(), health),
-        new ContextModels(f.config().models(), f.config().compaction()), store, events, context);
+  public SmartStep step(Foundation f, ProviderHealthRegistry health, Measure measure) {
+    return new SmartStep(new SmartSelector(f.config(), health), measure, store, events);
   }
 
   @Override

@@ -54,7 +54,7 @@ public final class SharedModule implements Module {
   @Override
   public Future<Void> beforeListening() {
     feed.start();
-    return Future.succeededFuture();
+    return redis.warmUp();
   }
 
   @Override

@@ -279,7 +279,9 @@ public final class Migrations {
             candidates TEXT NOT NULL
           )"""),
           same("CREATE INDEX idx_routing_decisions_alias ON routing_decisions(alias, seq)"))),
-      new Migration(11, "arrival order and the response cache's answers on PostgreSQL", List.of(
+      new Migration(11, "the API each request came through (chat, messages, responses)", List.of(
+          same("ALTER TABLE requests ADD COLUMN api TEXT NOT NULL DEFAULT 'chat'"))),
+      new Migration(12, "arrival order and the response cache's answers on PostgreSQL", List.of(
           // SQLite orders ties by rowid and keeps cached answers in files beside the database; on
           // PostgreSQL sequences stand in for rowid, and the answers live in a table every instance reads.
           Ddl.postgresOnly("CREATE SEQUENCE cache_entries_seq"),

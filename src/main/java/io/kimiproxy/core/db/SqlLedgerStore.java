@@ -31,14 +31,14 @@ abstract class SqlLedgerStore implements LedgerStore {
   private static final String REQUEST_COLUMNS = "id, parent_id, attempt, kind, ts, session_id, client, model_alias, "
       + "provider, upstream_model, stream, status, error_type, error_code, error_message, prompt_tokens, "
       + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context, "
-      + "client_key, cache_hit, saved_usd";
+      + "client_key, cache_hit, saved_usd, api";
 
   /**
    * The insert of a request row after its verb: each dialect says how a row written twice (a batch
    * retried after a failure that may have committed it) is kept once.
    */
   static final String INTO_REQUESTS = "INTO requests (" + REQUEST_COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   // The fill follows the latest request that measured a prompt; totals accumulate. A side call
   // made for the session (a summary: request_count 0) adds its tokens and cost but leaves the
@@ -242,7 +242,7 @@ abstract class SqlLedgerStore implements LedgerStore {
         .addValue(u.promptTokens()).addValue(u.completionTokens()).addValue(u.cachedTokens())
         .addValue(u.reasoningTokens()).addValue(r.tokensEstimated() ? 1 : 0).addValue(r.costUsd())
         .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext())
-        .addValue(r.clientKey()).addValue(r.cacheHit() ? 1 : 0).addValue(r.savedUsd());
+        .addValue(r.clientKey()).addValue(r.cacheHit() ? 1 : 0).addValue(r.savedUsd()).addValue(r.api());
   }
 
   static Tuple sessionTuple(RequestRecord r) {
@@ -275,6 +275,6 @@ abstract class SqlLedgerStore implements LedgerStore {
             num(row, "reasoning_tokens")),
         num(row, "tokens_estimated") != 0, dbl(row, "cost_usd"), num(row, "latency_ms"),
         Rows.nullableNum(row, "ttfb_ms"), num(row, "max_context"), row.getString("client_key"),
-        num(row, "cache_hit") != 0, dbl(row, "saved_usd"));
+        num(row, "cache_hit") != 0, dbl(row, "saved_usd"), row.getString("api"));
   }
 }

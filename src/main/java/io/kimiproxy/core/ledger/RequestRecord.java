@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
  * @param clientKey  which of server.api_keys sent it ("key-2"), or null; never the key itself
  * @param cacheHit   answered from the response cache: no provider call, no cost
  * @param savedUsd   what a cache hit would have cost
+ * @param api        the API the client spoke: chat, messages or responses
  */
 public record RequestRecord(
     String id,
@@ -38,13 +39,14 @@ public record RequestRecord(
     long maxContext,
     String clientKey,
     boolean cacheHit,
-    double savedUsd) {
+    double savedUsd,
+    String api) {
 
   /** Column names of {@link #toJson()} and of the CSV export, in order. */
   public static final java.util.List<String> FIELDS = java.util.List.of("id", "parent_id", "attempt", "kind", "ts",
       "session", "client", "model", "provider", "upstream_model", "stream", "status", "error_type", "error_code",
       "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd",
-      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd");
+      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd", "api");
 
   /**
    * Whether a provider answered this row and so billed it: what budgets count. A refusal (by a
@@ -65,7 +67,7 @@ public record RequestRecord(
         .put("cached_tokens", usage.cachedTokens()).put("reasoning_tokens", usage.reasoningTokens())
         .put("tokens_estimated", tokensEstimated).put("cost_usd", costUsd)
         .put("latency_ms", latencyMs).put("ttfb_ms", ttfbMs)
-        .put("client_key", clientKey).put("cache_hit", cacheHit).put("saved_usd", savedUsd);
+        .put("client_key", clientKey).put("cache_hit", cacheHit).put("saved_usd", savedUsd).put("api", api);
   }
 
   public boolean failed() {

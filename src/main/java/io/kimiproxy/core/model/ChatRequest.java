@@ -1,92 +1,41 @@
 package io.kimiproxy.core.model;
 
-import io.kimiproxy.core.error.ProxyError;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.kimiproxy.core.json.JsonIndex;
 
 /**
- * A client's Chat Completions request: the OpenAI JSON body as sent (the neutral model of the
- * proxy: unknown fields stay in it untouched) plus the facts the pipeline reads from it.
+ * A request in the proxy's neutral model, whatever API it came through: what the pipeline's steps
+ * read and change, and what each provider's mapper turns into its own wire format.
  *
- * @param body        the request JSON; adapters copy it before changing anything
- * @param model       the model name the client asked for (an alias or provider/model)
- * @param stream      whether the client asked for server-sent events
- * @param includeUsage whether the client asked for the final usage chunk
+ * @param api          the API the client spoke (its answer goes back in that API's shape)
+ * @param model        the model name the client asked for (an alias, provider/model, or a name an
+ *                     inbound mapping turns into an alias)
+ * @param stream       whether the client wants the answer as it is written
+ * @param includeUsage whether a streaming Chat Completions client asked for the final usage chunk
+ * @param sessionHint  a conversation id the client put in the body (e.g. Claude Code's metadata), or null
+ * @param raw          the client's body, validated and indexed, in the format of {@code api}: a provider
+ *                     of that same format gets it spliced, not re-encoded; null for requests the proxy built
  */
-public record ChatRequest(JsonObject body, String model, boolean stream, boolean includeUsage) {
+public record ChatRequest(InboundApi api, String model, boolean stream, boolean includeUsage, MessageList messages,
+                          Tools tools, RequestOptions options, String sessionHint, JsonIndex raw) {
 
-  public static ChatRequest parse(Buffer raw) {
-    if (raw == null || raw.length() == 0) {
-      throw ProxyError.invalidRequest("Request body is empty: send a JSON object with 'model' and 'messages'.", null);
-    }
-    int first = 0;
-    while (first < raw.length() && Character.isWhitespace(raw.getByte(first))) first++;
-    if (first == raw.length() || raw.getByte(first) != '{') {
-      throw ProxyError.invalidRequest("Request body must be a JSON object.", null);
-    }
-    JsonObject body;
-    try {
-      body = new JsonObject(raw);
-    } catch (DecodeException e) {
-      throw ProxyError.invalidRequest("Request body is not valid JSON: " + firstLine(e.getMessage()), null);
-    }
-    return fromJson(body);
+  /** The same request for another model (a fallback, a smart choice). */
+  public ChatRequest withModel(String other) {
+    return new ChatRequest(api, other, stream, includeUsage, messages, tools, options, sessionHint, raw);
   }
 
-  public static ChatRequest fromJson(JsonObject body) {
-    Object model = body.getValue("model");
-    if (!(model instanceof String name) || name.isBlank()) {
-      throw ProxyError.invalidRequest("'model' is required and must be a non-empty string.", "model");
-    }
-    Object messages = body.getValue("messages");
-    if (!(messages instanceof JsonArray list) || list.isEmpty()) {
-      throw ProxyError.invalidRequest("'messages' is required and must be a non-empty array.", "messages");
-    }
-    for (int i = 0; i < list.size(); i++) {
-      if (!(list.getValue(i) instanceof JsonObject message) || !(message.getValue("role") instanceof String)) {
-        throw ProxyError.invalidRequest("messages[" + i + "] must be an object with a 'role'.", "messages");
-      }
-    }
-    Object stream = body.getValue("stream");
-    if (stream != null && !(stream instanceof Boolean)) {
-      throw ProxyError.invalidRequest("'stream' must be a boolean.", "stream");
-    }
-    boolean includeUsage = body.getValue("stream_options") instanceof JsonObject options
-        && Boolean.TRUE.equals(options.getValue("include_usage"));
-    return new ChatRequest(body, name, Boolean.TRUE.equals(stream), includeUsage);
+  /** The same request with another conversation (after redaction, masking, compaction). */
+  public ChatRequest withMessages(MessageList other) {
+    return new ChatRequest(api, model, stream, includeUsage, other, tools, options, sessionHint, raw);
   }
 
-  public JsonArray messages() {
-    return body.getJsonArray("messages");
+  /** The same request with other options (e.g. a summary call without tools). */
+  public ChatRequest withOptions(RequestOptions other) {
+    return new ChatRequest(api, model, stream, includeUsage, messages, tools, other, sessionHint, raw);
   }
 
-  /** Tool definitions, or an empty array. */
-  public JsonArray tools() {
-    return body.getValue("tools") instanceof JsonArray tools ? tools : new JsonArray();
-  }
-
-  /** The same request with another body (after a transform such as sanitizing). */
-  public ChatRequest withBody(JsonObject newBody) {
-    return new ChatRequest(newBody, model, stream, includeUsage);
-  }
-
-  /** The same request for another model alias (the body's "model" too). */
-  public ChatRequest withModel(String alias) {
-    JsonObject newBody = new JsonObject(new java.util.LinkedHashMap<>(body.getMap())).put("model", alias);
-    return new ChatRequest(newBody, alias, stream, includeUsage);
-  }
-
-  /** The same request with other messages; the rest of the body is shared, not copied. */
-  public ChatRequest withMessages(JsonArray messages) {
-    JsonObject newBody = new JsonObject(new java.util.LinkedHashMap<>(body.getMap()));
-    return withBody(newBody.put("messages", messages));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) return "malformed";
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+  /** A request the proxy makes itself (summaries, agent runs): Chat Completions shaped, no client bytes. */
+  public static ChatRequest built(String model, MessageList messages, Tools tools, RequestOptions options,
+                                  boolean stream) {
+    return new ChatRequest(InboundApi.CHAT, model, stream, false, messages, tools, options, null, null);
   }
 }

@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum ClientKind {
   CONTINUE("continue"),
   CLINE("cline"),
+  CLAUDE_CODE("claude-code"),
+  CODEX("codex"),
   OPENAI_SDK("openai-sdk"),
   OTHER("other");
 
@@ -28,6 +30,9 @@ public enum ClientKind {
     if (marks.contains("cline")) return CLINE;
     if (marks.contains("continue")) return CONTINUE;
     String ua = nz(userAgent).toLowerCase(Locale.ROOT);
+    // Claude Code sends "claude-cli/2.x (external, sdk-cli)"; Codex "codex_exec/0.x" or "codex_cli_rs/0.x".
+    if (ua.startsWith("claude-cli/") || ua.startsWith("claude-code/")) return CLAUDE_CODE;
+    if (ua.startsWith("codex_") || ua.startsWith("codex/")) return CODEX;
     if (ua.startsWith("openai/") || ua.startsWith("asyncopenai/") || ua.contains("openai-python")
         || ua.contains("openai-node")) {
       return OPENAI_SDK;

@@ -41,7 +41,8 @@ public final class RedisLink {
   public RedisLink(Vertx vertx, Secret url, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
-    this.options = new RedisOptions().setConnectionString(url.reveal())
+    // RESP2 without the HELLO round trip: a new connection's first command is not slowed by it.
+    this.options = new RedisOptions().setConnectionString(url.reveal()).setProtocolNegotiation(false)
         .setMaxPoolSize(POOL_SIZE).setMaxPoolWaiting(POOL_WAITING)
         .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(100, timeoutMs)));
     this.redis = Redis.createClient(vertx, options);
@@ -90,6 +91,11 @@ public final class RedisLink {
         failure instanceof Response && String.valueOf(failure.getMessage()).startsWith("NOSCRIPT")
             ? send(scriptRequest(Command.EVAL, script.source(), keys, args))
             : Future.failedFuture(failure));
+  }
+
+  /** Opens a connection ahead of the first request (Redis away at start is not an error: it is an outage). */
+  public Future<Void> warmUp() {
+    return send(Request.cmd(Command.PING)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   public Future<Void> publish(String channel, String message) {

@@ -1,18 +1,21 @@
 package io.kimiproxy.core.tokens;
 
+import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.core.model.PromptCount;
+import io.kimiproxy.core.model.Tools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import java.util.concurrent.Callable;
 
 /**
- * Runs prompt-sized work where it belongs: small prompts inline, large ones (counting, scanning,
- * transforming hundreds of kilobytes) on a worker thread so the event loop never stalls.
+ * Runs prompt-sized work where it belongs: small prompts inline, anything larger on a worker
+ * thread, so the event loop never waits on counting, scanning or transforming a long conversation.
+ * Per-content caches make a warm history cheap, but a new message may be a megabyte of tool
+ * output, and the first turn of a resumed conversation is all new.
  */
 public final class PromptWork {
-  /** Prompts larger than this (characters) are handled on a worker thread, not the event loop. */
-  private static final long INLINE_LIMIT = 32_000;
+  /** Prompts larger than this (characters, about) are handled on a worker thread, not the event loop. */
+  static final long INLINE_LIMIT = 16_000;
 
   private final Vertx vertx;
   private final TokenCounter tokens;
@@ -22,13 +25,13 @@ public final class PromptWork {
     this.tokens = tokens;
   }
 
-  public Future<PromptCount> count(String model, JsonArray messages, JsonArray tools) {
+  public Future<PromptCount> count(String model, MessageList messages, Tools tools) {
     return sized(messages, () -> tokens.countPrompt(model, messages, tools));
   }
 
   /** The work's result, computed inline or on a worker depending on the prompt's size. */
-  public <T> Future<T> sized(JsonArray messages, Callable<T> work) {
-    if (TokenCounter.roughSize(messages) > INLINE_LIMIT) return vertx.executeBlocking(work, false);
+  public <T> Future<T> sized(MessageList messages, Callable<T> work) {
+    if (messages.weight() > INLINE_LIMIT) return vertx.executeBlocking(work, false);
     try {
       return Future.succeededFuture(work.call());
     } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.kimiproxy.core.tokens;
 
 import com.knuddels.jtokkit.api.Encoding;
+import io.kimiproxy.core.model.ToolDefinition;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -22,18 +23,21 @@ final class ToolDefinitionTokens {
 
   private ToolDefinitionTokens() {}
 
-  static int of(Encoding encoding, ModelFamily family, Object tool) {
-    if (!family.typeScriptTools() || !(tool instanceof JsonObject t)) {
-      return encoding.countTokensOrdinary(tool instanceof JsonObject t ? t.encode() : String.valueOf(tool));
-    }
-    JsonObject fn = t.getValue("function") instanceof JsonObject f ? f : t;
+  static int of(Encoding encoding, ModelFamily family, ToolDefinition tool) {
+    if (!family.typeScriptTools()) return encoding.countTokensOrdinary(asJson(tool));
     // gpt-3.5/gpt-4 (cl100k) open each function with 10 tokens, the o200k models with 7.
     int tokens = family.encoding() == com.knuddels.jtokkit.api.EncodingType.O200K_BASE ? 7 : 10;
-    tokens += encoding.countTokensOrdinary(fn.getString("name", "") + ":" + withoutFinalDot(fn.getValue("description")));
-    if (fn.getValue("parameters") instanceof JsonObject parameters) {
-      tokens += properties(encoding, parameters);
-    }
+    tokens += encoding.countTokensOrdinary(tool.name() + ":" + withoutFinalDot(tool.description()));
+    if (tool.parameters() != null) tokens += properties(encoding, tool.parameters());
     return tokens;
+  }
+
+  /** The definition as the JSON the other families' templates inject. */
+  private static String asJson(ToolDefinition tool) {
+    JsonObject fn = new JsonObject().put("name", tool.name());
+    if (tool.description() != null) fn.put("description", tool.description());
+    if (tool.parameters() != null) fn.put("parameters", tool.parameters());
+    return new JsonObject().put("type", "function").put("function", fn).encode();
   }
 
   private static int properties(Encoding encoding, JsonObject schema) {

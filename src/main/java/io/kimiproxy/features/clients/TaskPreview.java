@@ -1,10 +1,10 @@
 package io.kimiproxy.features.clients;
 
-import io.kimiproxy.core.model.MessageContent;
+import io.kimiproxy.core.model.Role;
+import io.kimiproxy.core.model.MessageList;
+import io.kimiproxy.core.model.Message;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.util.SecretScrubber;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
 /**
@@ -33,11 +33,11 @@ final class TaskPreview {
 
   /** The preview of the request's latest user message with text, or null when it has none. */
   static String of(ChatRequest request, SecretScrubber scrubber) {
-    JsonArray messages = request.messages();
+    MessageList messages = request.messages();
     for (int i = messages.size() - 1; i >= 0; i--) {
-      JsonObject message = messages.getJsonObject(i);
-      if (!"user".equals(message.getString("role"))) continue;
-      String text = MessageContent.text(message.getValue("content"));
+      Message message = messages.get(i);
+      if (message.role() != Role.USER) continue;
+      String text = message.text();
       if (!text.isBlank()) return preview(text, scrubber);
     }
     return null;

@@ -1,8 +1,9 @@
 package io.kimiproxy.features.compaction;
 
+import java.util.List;
+import io.kimiproxy.core.model.Role;
+import io.kimiproxy.core.model.Message;
 import io.kimiproxy.features.contextmap.PartKinds;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Which messages a compaction replaces: {@code [start, end)} of the history as it is sent. The
@@ -14,28 +15,27 @@ import io.vertx.core.json.JsonObject;
 record CompactionPlan(int start, int end) {
 
   /** The plan, or null when fewer than two messages lie between what must stay. */
-  static CompactionPlan of(JsonArray messages, int keepLastExchanges) {
+  static CompactionPlan of(List<Message> messages, int keepLastExchanges) {
     int firstUser = -1;
     for (int i = 0; i < messages.size() && firstUser < 0; i++) {
-      if ("user".equals(messages.getJsonObject(i).getString("role"))) firstUser = i;
+      if (messages.get(i).role() == Role.USER) firstUser = i;
     }
     if (firstUser < 0) return null;
     int end = -1;
     int assistants = 0;
     for (int i = messages.size() - 1; i > firstUser; i--) {
-      if ("assistant".equals(messages.getJsonObject(i).getString("role")) && ++assistants == keepLastExchanges) {
+      if (messages.get(i).role() == Role.ASSISTANT && ++assistants == keepLastExchanges) {
         end = i;
         break;
       }
     }
     if (end < 0) return null;
-    while (end - 1 > firstUser && isUsersOwnWords(messages.getJsonObject(end - 1))) end--;
+    while (end - 1 > firstUser && isUsersOwnWords(messages.get(end - 1))) end--;
     int start = firstUser + 1;
     for (int i = start; i < end; i++) {
-      String role = messages.getJsonObject(i).getString("role");
-      if ("system".equals(role) || "developer".equals(role)) start = i + 1;
+      if (messages.get(i).role().instructs()) start = i + 1;
     }
-    while (start < end && "tool".equals(messages.getJsonObject(start).getString("role"))) start++;
+    while (start < end && messages.get(start).role() == Role.TOOL) start++;
     return end - start >= 2 ? new CompactionPlan(start, end) : null;
   }
 
@@ -43,7 +43,7 @@ record CompactionPlan(int start, int end) {
     return end - start;
   }
 
-  private static boolean isUsersOwnWords(JsonObject message) {
-    return "user".equals(message.getString("role")) && !PartKinds.isToolResult(message);
+  private static boolean isUsersOwnWords(Message message) {
+    return message.role() == Role.USER && !PartKinds.isToolResult(message);
   }
 }

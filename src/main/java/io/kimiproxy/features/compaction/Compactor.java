@@ -1,23 +1,24 @@
 package io.kimiproxy.features.compaction;
 
-import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.config.CompactionConfig;
-import io.kimiproxy.core.model.Phase;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.events.EventSink;
-import io.kimiproxy.core.tokens.TokenCounter;
-import io.kimiproxy.features.contextmap.PartKinds;
+import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.MessageList;
+import io.kimiproxy.core.model.Phase;
+import io.kimiproxy.core.model.Role;
+import io.kimiproxy.core.model.ToolCall;
+import io.kimiproxy.core.model.Tools;
 import io.kimiproxy.core.tokens.PromptWork;
+import io.kimiproxy.core.tokens.TokenCounter;
+import io.kimiproxy.core.util.ContentKey;
+import io.kimiproxy.features.contextmap.PartKinds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
@@ -49,7 +50,7 @@ public final class Compactor {
   };
 
   /** A session's latest history as sent: what a preview works on (memory only, never stored). */
-  private record Recent(JsonArray messages, JsonArray tools, String countingModel) {}
+  private record Recent(MessageList messages, Tools tools, String countingModel) {}
 
   /** @param summarizer used when {@code summarizer_model} is set */
   public Compactor(CompactionConfig config, CompactionStore store, Summarizer summarizer, PromptWork work,
@@ -63,23 +64,23 @@ public final class Compactor {
   }
 
   /** The history as sent, and the stored compaction it carries (null when none applies). */
-  public record Applied(JsonArray messages, CompactionRecord record) {}
+  public record Applied(MessageList messages, CompactionRecord record) {}
 
   /** A new compaction: the history to send and its record. */
-  public record Compacted(JsonArray messages, CompactionRecord record) {}
+  public record Compacted(MessageList messages, CompactionRecord record) {}
 
   public boolean enabled() {
     return config.enabled();
   }
 
   /** Puts the newest stored compaction whose messages this history still holds in their place. */
-  public Future<Applied> reapply(String session, JsonArray client, JsonArray messages) {
+  public Future<Applied> reapply(String session, MessageList client, MessageList messages) {
     return store.forSession(session, RECORDS_CHECKED).compose(records -> records.isEmpty()
         ? Future.succeededFuture(new Applied(messages, null))
         : work.sized(client, () -> {
           for (CompactionRecord r : records) {
             if (r.start() + r.count() <= client.size() && r.replacedHash().equals(hash(client, r.start(), r.start() + r.count()))) {
-              return new Applied(replace(messages, r.start(), r.start() + r.count(), summaryMessage(r)), r);
+              return new Applied(messages.replaced(r.start(), r.start() + r.count(), List.of(summaryMessage(r))), r);
             }
           }
           return new Applied(messages, null);
@@ -109,18 +110,17 @@ public final class Compactor {
    * Compacts the history as it stands (a stored compaction may already be in it). Completes with
    * null when there is nothing worth compacting (too few messages, or a summary no smaller).
    */
-  public Future<Compacted> compact(String session, String trigger, JsonArray client, Applied applied, long nowMs,
-                                   String countingModel, JsonArray tools) {
-    ToLongFunction<JsonArray> tokens = history -> this.tokens.countPrompt(countingModel, history, tools).total();
-    JsonArray messages = applied.messages();
+  public Future<Compacted> compact(String session, String trigger, MessageList client, Applied applied, long nowMs,
+                                   String countingModel, Tools tools) {
+    ToLongFunction<MessageList> tokens = history -> this.tokens.countPrompt(countingModel, history, tools).total();
+    MessageList messages = applied.messages();
     CompactionPlan plan = CompactionPlan.of(messages, config.keepLastExchanges());
     if (plan == null) return Future.succeededFuture(null);
     CompactionRecord previous = applied.record();
     int start = previous != null ? Math.min(plan.start(), previous.start()) : plan.start();
     int clientStart = toClient(start, previous);
     int clientEnd = toClient(plan.end(), previous);
-    List<JsonObject> replaced = new ArrayList<>();
-    for (int i = start; i < plan.end(); i++) replaced.add(messages.getJsonObject(i));
+    List<Message> replaced = messages.subList(start, plan.end());
     Future<String[]> summary = config.summarizerModel() == null
         ? Future.succeededFuture(new String[] {ExtractiveSummary.of(replaced), "extractive"})
         : summarizer.summarize(session, config.summarizerModel(), transcript(replaced))
@@ -130,7 +130,7 @@ public final class Compactor {
       String hash = hash(client, clientStart, clientEnd);
       CompactionRecord draft = new CompactionRecord(0, session, nowMs, trigger, clientStart, clientEnd - clientStart,
           hash, s[0], s[1], s[1].equals("model") ? config.summarizerModel() : null, 0, 0);
-      JsonArray compacted = replace(messages, start, plan.end(), summaryMessage(draft));
+      MessageList compacted = messages.replaced(start, plan.end(), List.of(summaryMessage(draft)));
       long before = tokens.applyAsLong(messages);
       long after = tokens.applyAsLong(compacted);
       return new Compacted(compacted, new CompactionRecord(0, session, nowMs, trigger, clientStart, clientEnd - clientStart,
@@ -158,7 +158,7 @@ public final class Compactor {
   }
 
   /** Keeps the session's latest history in memory for {@link #preview}. */
-  public void remember(String session, JsonArray messages, JsonArray tools, String countingModel) {
+  public void remember(String session, MessageList messages, Tools tools, String countingModel) {
     synchronized (recent) {
       recent.put(session, new Recent(messages, tools, countingModel));
     }
@@ -174,20 +174,18 @@ public final class Compactor {
       r = recent.get(session);
     }
     if (r == null) return null;
-    JsonArray messages = r.messages();
-    ToLongFunction<JsonArray> tokens = history -> this.tokens.countPrompt(r.countingModel(), history, r.tools()).total();
+    MessageList messages = r.messages();
+    ToLongFunction<MessageList> tokens = history -> this.tokens.countPrompt(r.countingModel(), history, r.tools()).total();
     CompactionPlan plan = CompactionPlan.of(messages, config.keepLastExchanges());
     long before = tokens.applyAsLong(messages);
     JsonObject out = new JsonObject().put("session", session).put("messages", messages.size()).put("tokens_before", before).put("keep_last_exchanges", config.keepLastExchanges())
         .put("summary_source", config.summarizerModel() == null ? "extractive" : "model");
     if (plan == null) return out.put("compactable", false).put("tokens_after", before);
-    List<JsonObject> replaced = new ArrayList<>();
-    for (int i = plan.start(); i < plan.end(); i++) replaced.add(messages.getJsonObject(i));
-    String summary = ExtractiveSummary.of(replaced);
+    String summary = ExtractiveSummary.of(messages.subList(plan.start(), plan.end()));
     CompactionRecord draft = new CompactionRecord(0, "", 0, "preview", plan.start(), plan.size(), "", summary,
         "extractive", null, 0, 0);
     return out.put("compactable", true)
-        .put("tokens_after", tokens.applyAsLong(replace(messages, plan.start(), plan.end(), summaryMessage(draft))))
+        .put("tokens_after", tokens.applyAsLong(messages.replaced(plan.start(), plan.end(), List.of(summaryMessage(draft)))))
         .put("kept_head", new JsonArray().add(0).add(plan.start() - 1))
         .put("replaced", new JsonArray().add(plan.start()).add(plan.end() - 1))
         .put("kept_tail", new JsonArray().add(plan.end()).add(messages.size() - 1));
@@ -197,39 +195,29 @@ public final class Compactor {
     return previous == null || index <= previous.start() ? index : index - 1 + previous.count();
   }
 
-  static JsonObject summaryMessage(CompactionRecord r) {
-    return new JsonObject().put("role", "user").put("content", SUMMARY_HEADER.formatted(r.count()) + r.summary());
+  static Message summaryMessage(CompactionRecord r) {
+    return Message.text(Role.USER, SUMMARY_HEADER.formatted(r.count()) + r.summary());
   }
 
-  private static JsonArray replace(JsonArray messages, int from, int to, JsonObject summary) {
-    List<Object> out = new ArrayList<>(messages.size() - (to - from) + 1);
-    out.addAll(messages.getList().subList(0, from));
-    out.add(summary);
-    out.addAll(messages.getList().subList(to, messages.size()));
-    return new JsonArray(out);
+  /** The key of the client's messages {@code [from, to)}: what a stored compaction stands for. */
+  static String hash(MessageList messages, int from, int to) {
+    ContentKey key = new ContentKey(from, to);
+    for (int i = from; i < to; i++) key = key.then(messages.key(i));
+    return key.hex();
   }
 
-  static String hash(JsonArray messages, int from, int to) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (int i = from; i < to; i++) {
-        digest.update(messages.getJsonObject(i).encode().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) '\n');
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
-  }
-
-  private static String transcript(List<JsonObject> messages) {
+  private static String transcript(List<Message> messages) {
     StringBuilder out = new StringBuilder();
-    for (JsonObject m : messages) {
-      String text = MessageContent.text(m.getValue("content"));
+    for (Message m : messages) {
+      String text = m.text();
       if (text.length() > TRANSCRIPT_MESSAGE_CHARS) text = text.substring(0, TRANSCRIPT_MESSAGE_CHARS) + " …";
-      out.append(PartKinds.isToolResult(m) ? "TOOL RESULT" : m.getString("role", "").toUpperCase(java.util.Locale.ROOT))
+      out.append(PartKinds.isToolResult(m) ? "TOOL RESULT" : m.role().wire().toUpperCase(Locale.ROOT))
           .append(": ").append(text);
-      if (m.getValue("tool_calls") instanceof JsonArray calls) out.append(" [tool calls: ").append(calls.encode()).append(']');
+      if (!m.toolCalls().isEmpty()) {
+        out.append(" [tool calls:");
+        for (ToolCall call : m.toolCalls()) out.append(' ').append(call.name()).append(call.arguments());
+        out.append(']');
+      }
       out.append("\n\n");
     }
     return out.toString();

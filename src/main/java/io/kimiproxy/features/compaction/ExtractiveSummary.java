@@ -1,9 +1,8 @@
 package io.kimiproxy.features.compaction;
 
-import io.kimiproxy.core.model.MessageContent;
+import io.kimiproxy.core.model.ToolCall;
+import io.kimiproxy.core.model.Message;
 import io.kimiproxy.features.contextmap.PartKinds;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,9 +17,9 @@ final class ExtractiveSummary {
 
   private ExtractiveSummary() {}
 
-  static String of(List<JsonObject> messages) {
+  static String of(List<Message> messages) {
     List<String> lines = new ArrayList<>();
-    for (JsonObject m : messages) lines.add(line(m));
+    for (Message m : messages) lines.add(line(m));
     if (lines.size() > HEAD_LINES + TAIL_LINES) {
       int left = lines.size() - HEAD_LINES - TAIL_LINES;
       List<String> cut = new ArrayList<>(lines.subList(0, HEAD_LINES));
@@ -31,18 +30,12 @@ final class ExtractiveSummary {
     return "Earlier in this conversation (extractive summary, one line per message):\n" + String.join("\n", lines);
   }
 
-  private static String line(JsonObject m) {
-    String role = m.getString("role", "");
-    String text = firstLine(MessageContent.text(m.getValue("content")));
+  private static String line(Message m) {
+    String text = firstLine(m.text());
     StringBuilder out = new StringBuilder("- ");
-    out.append(PartKinds.isToolResult(m) ? "tool result" : role).append(": ").append(text);
-    if (m.getValue("tool_calls") instanceof JsonArray calls) {
-      for (Object c : calls) {
-        if (c instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
-          out.append(" [called ").append(fn.getString("name", "?")).append(' ')
-              .append(clip(String.valueOf(fn.getValue("arguments", "")))).append(']');
-        }
-      }
+    out.append(PartKinds.isToolResult(m) ? "tool result" : m.role().wire()).append(": ").append(text);
+    for (ToolCall call : m.toolCalls()) {
+      out.append(" [called ").append(call.name()).append(' ').append(clip(call.arguments())).append(']');
     }
     return out.toString();
   }

@@ -1,11 +1,12 @@
 package io.kimiproxy.features.contextmap;
 
-import io.kimiproxy.core.model.MessageContent;
+import io.kimiproxy.core.model.ToolDefinition;
+import io.kimiproxy.core.model.ToolCall;
+import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.config.ContextConfig;
 import io.kimiproxy.core.model.Phase;
 import io.kimiproxy.core.model.PromptCount;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,29 +28,30 @@ public final class ContextMapper {
 
   /** What one request was: who, which model, and what it sent. */
   public record Request(String session, String requestId, long timestampMs, String model, long maxContext,
-                        long reservedOutput, JsonArray messages, JsonArray tools, PromptCount count) {}
+                        long reservedOutput, MessageList messages, List<ToolDefinition> tools, PromptCount count,
+                        Phase phase) {}
 
-  public ContextMap map(Request r, Phase phase, long memoryTokens) {
+  public ContextMap map(Request r, long memoryTokens) {
     List<ContextPart> parts = new ArrayList<>(r.messages().size() + 1);
     int i = 0;
-    for (; i < r.messages().size() && PartKinds.SYSTEM.equals(PartKinds.of(r.messages().getJsonObject(i))); i++) {
-      parts.add(part(i, r.messages().getJsonObject(i), r.count().perMessage()[i]));
+    for (; i < r.messages().size() && PartKinds.SYSTEM.equals(PartKinds.of(r.messages().get(i))); i++) {
+      parts.add(part(i, r.messages().get(i), r.count().perMessage()[i]));
     }
     if (!r.tools().isEmpty()) {
       parts.add(new ContextPart(-1, "tools", PartKinds.TOOL_DEFINITIONS, r.count().tools(), flag(r.count().tools()),
           toolNames(r.tools())));
     }
     for (; i < r.messages().size(); i++) {
-      parts.add(part(i, r.messages().getJsonObject(i), r.count().perMessage()[i]));
+      parts.add(part(i, r.messages().get(i), r.count().perMessage()[i]));
     }
     long prompt = r.count().total();
     double fill = r.maxContext() > 0 ? (double) prompt / r.maxContext() : 0.0;
     return new ContextMap(r.session(), r.requestId(), r.timestampMs(), r.model(), r.maxContext(), r.reservedOutput(),
-        prompt, fill, phase, memoryTokens, List.copyOf(parts));
+        prompt, fill, r.phase(), memoryTokens, List.copyOf(parts));
   }
 
-  private ContextPart part(int index, JsonObject message, int tokens) {
-    return new ContextPart(index, message.getString("role", ""), PartKinds.of(message), tokens, flag(tokens),
+  private ContextPart part(int index, Message message, int tokens) {
+    return new ContextPart(index, message.role().wire(), PartKinds.of(message), tokens, flag(tokens),
         preview(message));
   }
 
@@ -60,29 +62,26 @@ public final class ContextMapper {
   }
 
   /** The text, or for a message that only calls tools, the calls as name(arguments). */
-  static String preview(JsonObject message) {
-    String text = MessageContent.text(message.getValue("content"));
-    if (text.isBlank() && message.getValue("tool_calls") instanceof JsonArray calls) {
+  static String preview(Message message) {
+    String text = message.text();
+    if (text.isBlank() && !message.toolCalls().isEmpty()) {
       StringBuilder out = new StringBuilder();
-      for (Object c : calls) {
-        if (c instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
-          if (out.length() > 0) out.append(' ');
-          out.append(fn.getString("name", "")).append('(').append(String.valueOf(fn.getValue("arguments", ""))).append(')');
-          if (out.length() >= PREVIEW_CHARS) break;
-        }
+      for (ToolCall call : message.toolCalls()) {
+        if (out.length() > 0) out.append(' ');
+        out.append(call.name()).append('(').append(call.arguments(), 0, Math.min(call.arguments().length(), PREVIEW_CHARS))
+            .append(')');
+        if (out.length() >= PREVIEW_CHARS) break;
       }
       text = out.toString();
     }
     return cut(text);
   }
 
-  private static String toolNames(JsonArray tools) {
+  private static String toolNames(List<ToolDefinition> tools) {
     StringBuilder out = new StringBuilder();
-    for (Object t : tools) {
-      if (!(t instanceof JsonObject tool)) continue;
-      JsonObject fn = tool.getValue("function") instanceof JsonObject f ? f : tool;
+    for (ToolDefinition tool : tools) {
       if (out.length() > 0) out.append(", ");
-      out.append(fn.getString("name", "?"));
+      out.append(tool.name());
       if (out.length() >= PREVIEW_CHARS) break;
     }
     return cut(tools.size() + " tools: " + out);

@@ -1,8 +1,9 @@
 package io.kimiproxy.features.contextmap;
 
-import io.kimiproxy.core.model.MessageContent;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.util.List;
+import io.kimiproxy.core.model.ToolCall;
+import io.kimiproxy.core.model.Role;
+import io.kimiproxy.core.model.Message;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -29,17 +30,17 @@ public final class MemoryDetector {
    * @param perMessage each message's tokens, as counted for the prompt
    * @param countText  tokens of a piece of text, for inline blocks
    */
-  public static long memoryTokens(JsonArray messages, int[] perMessage, ToIntFunction<String> countText) {
+  public static long memoryTokens(List<Message> messages, int[] perMessage, ToIntFunction<String> countText) {
     Set<String> memoryCalls = new HashSet<>();
     long tokens = 0;
     for (int i = 0; i < messages.size(); i++) {
-      JsonObject message = messages.getJsonObject(i);
+      Message message = messages.get(i);
       collectMemoryCalls(message, memoryCalls);
       if (isMemoryResult(message, memoryCalls)) {
         tokens += perMessage[i];
         continue;
       }
-      String text = MessageContent.text(message.getValue("content"));
+      String text = message.text();
       if (text.indexOf("memory") < 0 && text.indexOf("MEMORY") < 0) continue;
       Matcher blocks = BLOCKS.matcher(text);
       long inline = 0;
@@ -54,20 +55,16 @@ public final class MemoryDetector {
     return n.equals("memory") || n.equals("read_memory") || n.startsWith("mcp__memory__");
   }
 
-  private static void collectMemoryCalls(JsonObject message, Set<String> ids) {
-    if (!(message.getValue("tool_calls") instanceof JsonArray calls)) return;
-    for (Object c : calls) {
-      if (c instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn
-          && isMemoryTool(fn.getString("name")) && call.getValue("id") instanceof String id) {
-        ids.add(id);
-      }
+  private static void collectMemoryCalls(Message message, Set<String> ids) {
+    for (ToolCall call : message.toolCalls()) {
+      if (isMemoryTool(call.name()) && call.id() != null) ids.add(call.id());
     }
   }
 
-  private static boolean isMemoryResult(JsonObject message, Set<String> memoryCalls) {
-    String role = message.getString("role", "");
-    if (role.equals("tool")) return memoryCalls.contains(message.getString("tool_call_id", ""));
-    if (role.equals("function")) return isMemoryTool(message.getString("name"));
-    return role.equals("user") && CLINE_MCP_MEMORY.matcher(MessageContent.text(message.getValue("content"))).find();
+  private static boolean isMemoryResult(Message message, Set<String> memoryCalls) {
+    if (message.role() == Role.TOOL) {
+      return message.toolCallId() != null ? memoryCalls.contains(message.toolCallId()) : isMemoryTool(message.name());
+    }
+    return message.role() == Role.USER && CLINE_MCP_MEMORY.matcher(message.text()).find();
   }
 }

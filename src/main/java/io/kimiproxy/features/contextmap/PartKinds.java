@@ -1,8 +1,7 @@
 package io.kimiproxy.features.contextmap;
 
-import io.kimiproxy.core.model.MessageContent;
+import io.kimiproxy.core.model.Message;
 import io.kimiproxy.core.util.ContentHash;
-import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -43,18 +42,17 @@ public final class PartKinds {
 
   private PartKinds() {}
 
-  public static String of(JsonObject message) {
-    String role = message.getString("role", "");
-    return switch (role) {
-      case "system", "developer" -> SYSTEM;
-      case "tool", "function" -> TOOL_OUTPUT;
-      case "assistant" -> ASSISTANT;
-      default -> userKind(MessageContent.text(message.getValue("content")));
+  public static String of(Message message) {
+    return switch (message.role()) {
+      case SYSTEM, DEVELOPER -> SYSTEM;
+      case TOOL -> TOOL_OUTPUT;
+      case ASSISTANT -> ASSISTANT;
+      case USER -> userKind(message.text());
     };
   }
 
   /** A tool result, whichever way the client sent it. */
-  public static boolean isToolResult(JsonObject message) {
+  public static boolean isToolResult(Message message) {
     return TOOL_OUTPUT.equals(of(message));
   }
 

@@ -23,9 +23,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>Backpressure: while the client's socket is full the provider's stream is paused.</li>
  *   <li>A client that goes away cancels the provider's request.</li>
- *   <li>Usage: the proxy always asks for it; the client sees exactly one usage chunk, at the end,
- *       and only when it asked for one, whatever the provider's habit (on every chunk, on the
- *       finish chunk, in a chunk of its own, or never: then the proxy's own estimate).</li>
+ *   <li>Usage: the proxy always asks for it and keeps the last it sees, whatever the provider's
+ *       habit (on every chunk, on the finish chunk, in a chunk of its own, or never: then the
+ *       proxy's own estimate); usage-only chunks are held back, and the client's
+ *       {@link ClientStream} says the usage at the end in its API's way.</li>
  *   <li>The client's response head waits for the first chunk: until then nothing has reached the
  *       client, so a stream that fails early (reset, malformed or empty body, error event, silence)
  *       ends the relay with the error and the response untouched, and the caller may try again.</li>
@@ -33,13 +34,12 @@ import java.util.function.Function;
  * </ul>
  */
 public final class StreamRelay implements ChunkSink {
-  private static final Buffer DONE = Buffer.buffer(SseFrames.DONE);
   private static final int MAX_TEXT = 1 << 20;
 
   private final HttpServerResponse client;
   private final UpstreamExchange exchange;
   private final StreamDecoder decoder;
-  private final boolean clientWantsUsage;
+  private final ClientStream stream;
   private final Function<String, JsonObject> estimatedUsage;
   private final long requestStartNanos;
   private final SecretScrubber scrubber;
@@ -52,12 +52,12 @@ public final class StreamRelay implements ChunkSink {
   private boolean ended;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                      boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage, long requestStartNanos,
+                      ClientStream stream, Function<String, JsonObject> estimatedUsage, long requestStartNanos,
                       SecretScrubber scrubber) {
     this.client = client;
     this.exchange = exchange;
     this.decoder = decoder;
-    this.clientWantsUsage = clientWantsUsage;
+    this.stream = stream;
     this.estimatedUsage = estimatedUsage;
     this.requestStartNanos = requestStartNanos;
     this.scrubber = scrubber;
@@ -69,10 +69,9 @@ public final class StreamRelay implements ChunkSink {
    * @param estimatedUsage the usage to report, from what the model wrote, when the provider reports none
    */
   public static Future<RelayOutcome> relay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
-                                           boolean clientWantsUsage, Function<String, JsonObject> estimatedUsage,
+                                           ClientStream stream, Function<String, JsonObject> estimatedUsage,
                                            long requestStartNanos, SecretScrubber scrubber) {
-    StreamRelay relay = new StreamRelay(client, exchange, decoder, clientWantsUsage, estimatedUsage,
-        requestStartNanos, scrubber);
+    StreamRelay relay = new StreamRelay(client, exchange, decoder, stream, estimatedUsage, requestStartNanos, scrubber);
     relay.start();
     return relay.outcome.future();
   }
@@ -118,16 +117,11 @@ public final class StreamRelay implements ChunkSink {
     }
     boolean onlyUsage = json.getValue("choices") instanceof JsonArray choices && choices.isEmpty() && reported != null;
     if (onlyUsage || json.getValue("choices") == null && reported != null) {
-      return; // the usage chunk is re-sent once at the end, if the client asked for it
-    }
-    if (json.containsKey("usage") && (reported != null || !clientWantsUsage)) {
-      // Usage travels in the final chunk only; "usage": null is OpenAI's own marker when it was asked for.
-      if (clientWantsUsage) json.putNull("usage"); else json.remove("usage");
-      chunk.changed();
+      return; // the usage is said once at the end, in the client's API's way
     }
     lastChunk = json;
     collectText(json);
-    write(Buffer.buffer("data: " + chunk.wire() + "\n\n"));
+    write(stream.chunk(chunk));
   }
 
   @Override
@@ -137,12 +131,10 @@ public final class StreamRelay implements ChunkSink {
       fail(ProxyError.badUpstreamResponse(exchange.provider(), "the stream ended without an answer"));
       return;
     }
-    if (clientWantsUsage) {
-      write(Buffer.buffer("data: " + SseFrames.usageChunk(lastChunk, usage != null ? usage : estimatedUsage.apply(text.toString())).encode() + "\n\n"));
-    }
+    Buffer close = stream.end(lastChunk, usage != null ? usage : estimatedUsage.apply(text.toString()));
     ended = true;
     exchange.finish();
-    client.end(DONE);
+    client.end(close);
     complete(null, false);
   }
 
@@ -157,19 +149,17 @@ public final class StreamRelay implements ChunkSink {
     exchange.cancel();
     // A provider may echo its key in an in-stream error; this event is the last hop before the client.
     ProxyError error = failure.withMessage(scrubber.scrub(failure.getMessage()));
-    if (ttfbMs != null) {
-      client.write(Buffer.buffer("data: " + error.toJson().encode() + "\n\n"));
-      client.end(DONE);
-    }
+    if (ttfbMs != null) client.end(stream.error(error));
     complete(error, false);
   }
 
-  private void write(Buffer event) {
+  private void write(Buffer bytes) {
+    if (bytes.length() == 0) return;
     if (ttfbMs == null) {
       ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
-      SseFrames.head(client);
+      stream.head(client);
     }
-    client.write(event);
+    client.write(bytes);
   }
 
   /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */

@@ -4,6 +4,7 @@ import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.proxy.sse.SseEvent;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.BiConsumer;
 
@@ -14,11 +15,17 @@ public final class WireCalls {
   /** A POST of {@code body} to the provider's base path plus {@code endpoint}, authenticated by {@code auth}. */
   public static UpstreamCall post(ProviderConfig provider, String endpoint, JsonObject body, boolean stream,
                                   BiConsumer<ProviderConfig, MultiMap> auth) {
+    return post(provider, endpoint, body.toBuffer(), stream, auth);
+  }
+
+  /** Like {@link #post(ProviderConfig, String, JsonObject, boolean, BiConsumer)} with the body's bytes ready. */
+  public static UpstreamCall post(ProviderConfig provider, String endpoint, Buffer body, boolean stream,
+                                  BiConsumer<ProviderConfig, MultiMap> auth) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("Accept", stream ? "text/event-stream" : "application/json");
     auth.accept(provider, headers);
-    return new UpstreamCall(provider.basePath() + endpoint, headers, body.toBuffer(), stream);
+    return new UpstreamCall(provider.basePath() + endpoint, headers, body, stream);
   }
 
   /** The provider's models list, authenticated like its calls: what diagnostics use to reach it. */

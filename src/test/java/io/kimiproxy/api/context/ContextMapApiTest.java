@@ -1,5 +1,8 @@
 package io.kimiproxy.api.context;
 
+import java.time.Duration;
+import io.kimiproxy.testing.Poll;
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,9 +45,9 @@ class ContextMapApiTest {
   void should_store_the_latest_map_with_previews_only() throws Exception {
     HttpResponse<String> answer = turn("cline-1", 24);
     assertEquals(200, answer.statusCode(), answer.body());
-    JsonObject map = new JsonObject(proxy.get("/api/sessions/cline-1/context-map").body());
+    JsonObject map = mapOf("cline-1", answer);
     JsonArray messages = Sessions.body(Sessions.CLINE, 24, false).getJsonArray("messages");
-    PromptCount count = new TokenCounter(100).countPrompt("test/model upstream-model", messages, new JsonArray());
+    PromptCount count = new TokenCounter(1L << 24).countPrompt("test/model upstream-model", Requests.messages(messages), Requests.tools(new JsonArray()));
     assertEquals("cline-1", map.getString("session"));
     assertEquals(answer.headers().firstValue("X-Request-Id").orElseThrow(), map.getString("request_id"));
     assertEquals("test/model", map.getString("model"));
@@ -62,8 +65,16 @@ class ContextMapApiTest {
     // The database holds numbers and previews: no line from beyond the previews of the prompt.
     assertFalse(databaseText().contains("private void onEvent(SseEvent event)"), "the database holds a whole prompt");
     // A new turn replaces the map.
-    turn("cline-1", 25);
-    assertEquals(25, new JsonObject(proxy.get("/api/sessions/cline-1/context-map").body()).getJsonArray("parts").size());
+    assertEquals(25, mapOf("cline-1", turn("cline-1", 25)).getJsonArray("parts").size());
+  }
+
+  /** The session's map once it is the one of this answer: maps are made after the answer, off its path. */
+  private JsonObject mapOf(String session, HttpResponse<String> answer) {
+    String requestId = answer.headers().firstValue("X-Request-Id").orElseThrow();
+    return Poll.until(Duration.ofSeconds(10), () -> {
+      HttpResponse<String> response = proxy.get("/api/sessions/" + session + "/context-map");
+      return response.statusCode() == 200 ? new JsonObject(response.body()) : new JsonObject();
+    }, map -> requestId.equals(map.getString("request_id")), "the context map of " + requestId);
   }
 
   private String databaseText() throws Exception {
@@ -90,8 +101,9 @@ class ContextMapApiTest {
     int[] turns = {10, 20, 12, 9};
     String[] expected = {"EXPANSION", "CONVERGENCE", "CONVERGENCE", "EXPANSION"};
     for (int i = 0; i < turns.length; i++) {
-      assertEquals(200, turn("cline-2", turns[i]).statusCode());
-      JsonObject map = new JsonObject(proxy.get("/api/sessions/cline-2/context-map").body());
+      HttpResponse<String> answer = turn("cline-2", turns[i]);
+      assertEquals(200, answer.statusCode());
+      JsonObject map = mapOf("cline-2", answer);
       assertEquals(expected[i], map.getString("phase"), "turn of " + turns[i] + " messages, fill " + map.getDouble("fill"));
       JsonObject session = new JsonObject(proxy.get("/api/sessions/cline-2").body());
       assertEquals(expected[i], session.getString("phase"));
@@ -102,8 +114,9 @@ class ContextMapApiTest {
 
   @Test
   void should_report_memory_against_chat_tokens() {
-    assertEquals(200, turn("cline-3", 25).statusCode());
-    JsonObject memory = new JsonObject(proxy.get("/api/sessions/cline-3/context-map").body()).getJsonObject("memory");
+    HttpResponse<String> answer = turn("cline-3", 25);
+    assertEquals(200, answer.statusCode());
+    JsonObject memory = mapOf("cline-3", answer).getJsonObject("memory");
     JsonObject session = new JsonObject(proxy.get("/api/sessions/cline-3").body()).getJsonObject("memory");
     assertTrue(memory.getLong("memory_tokens") > 20 && memory.getLong("memory_tokens") < 100, memory.encode());
     assertEquals(memory, session);

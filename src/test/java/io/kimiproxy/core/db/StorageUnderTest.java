@@ -37,6 +37,6 @@ interface StorageUnderTest {
     return new RequestRecord(id, parentId, parentId == null ? 1 : 2, "chat", ts, session, "cline", "m/" + provider,
         provider, provider == null ? null : "upstream", true, status, status >= 400 ? "rate_limit_error" : null,
         status >= 400 ? "rate_limit_exceeded" : null, status >= 400 ? "slow down" : null, usage, false, cost, 120,
-        status >= 400 ? null : 40L, 1000, clientKey, cacheHit, cacheHit ? 0.25 : 0.0);
+        status >= 400 ? null : 40L, 1000, clientKey, cacheHit, cacheHit ? 0.25 : 0.0, "chat");
   }
 }

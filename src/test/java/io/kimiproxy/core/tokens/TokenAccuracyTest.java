@@ -1,5 +1,6 @@
 package io.kimiproxy.core.tokens;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,14 +24,14 @@ class TokenAccuracyTest {
 
   @Test
   void should_estimate_prompt_tokens_close_to_reported_usage() throws IOException {
-    TokenCounter counter = new TokenCounter(1000);
+    TokenCounter counter = new TokenCounter(1L << 24);
     List<FixtureUsage> fixtures = FixtureUsage.all();
     assertTrue(fixtures.size() >= 25, "fixtures with request and usage: " + fixtures.size());
     StringBuilder table = new StringBuilder("| fixture | model | family | reported | estimate | error |\n|---|---|---|---:|---:|---:|\n");
     double absoluteErrorSum = 0;
     int larger = 0;
     for (FixtureUsage f : fixtures) {
-      long estimate = counter.countPrompt(f.model(), f.messages(), f.tools()).total();
+      long estimate = counter.countPrompt(f.model(), Requests.messages(f.messages()), Requests.tools(f.tools())).total();
       double error = (double) (estimate - f.reported()) / f.reported();
       ModelFamily family = ModelFamily.of(f.model());
       table.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %+.1f %% |%n",

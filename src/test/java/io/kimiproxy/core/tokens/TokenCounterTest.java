@@ -1,5 +1,6 @@
 package io.kimiproxy.core.tokens;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class TokenCounterTest {
   private static final String MODEL = "gpt-4o";
-  private final TokenCounter counter = new TokenCounter(100);
+  private final TokenCounter counter = new TokenCounter(1L << 24);
 
   private static JsonObject user(Object content) {
     return new JsonObject().put("role", "user").put("content", content);
@@ -18,7 +19,7 @@ class TokenCounterTest {
 
   @Test
   void should_count_framing_content_and_reply_priming() {
-    PromptCount count = counter.countPrompt(MODEL, new JsonArray().add(user("What is 4200 + 42?")), new JsonArray());
+    PromptCount count = counter.countPrompt(MODEL, Requests.messages(new JsonArray().add(user("What is 4200 + 42?"))), Requests.tools(new JsonArray()));
     int text = counter.countText(MODEL, "What is 4200 + 42?");
     int role = counter.countText(MODEL, "user");
     assertEquals(TokenCounter.PER_MESSAGE + role + text, count.perMessage()[0]);
@@ -31,8 +32,8 @@ class TokenCounterTest {
         .add(new JsonObject().put("type", "text").put("text", "What is on these?"))
         .add(new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", "data:image/png;base64,AAAA")))
         .add(new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", "https://example.com/a.png")));
-    int withImages = counter.countPrompt(MODEL, new JsonArray().add(user(parts)), new JsonArray()).perMessage()[0];
-    int textOnly = counter.countPrompt(MODEL, new JsonArray().add(user("What is on these?")), new JsonArray()).perMessage()[0];
+    int withImages = counter.countPrompt(MODEL, Requests.messages(new JsonArray().add(user(parts))), Requests.tools(new JsonArray())).perMessage()[0];
+    int textOnly = counter.countPrompt(MODEL, Requests.messages(new JsonArray().add(user("What is on these?"))), Requests.tools(new JsonArray())).perMessage()[0];
     assertEquals(textOnly + 2 * TokenCounter.IMAGE_TOKENS, withImages);
   }
 
@@ -42,7 +43,7 @@ class TokenCounterTest {
     JsonObject call = new JsonObject().put("role", "assistant").putNull("content").put("tool_calls", new JsonArray()
         .add(new JsonObject().put("id", "call_1").put("type", "function")
             .put("function", new JsonObject().put("name", "read_file").put("arguments", arguments))));
-    int tokens = counter.countPrompt(MODEL, new JsonArray().add(call), new JsonArray()).perMessage()[0];
+    int tokens = counter.countPrompt(MODEL, Requests.messages(new JsonArray().add(call)), Requests.tools(new JsonArray())).perMessage()[0];
     int expected = TokenCounter.PER_MESSAGE + counter.countText(MODEL, "assistant")
         + TokenCounter.PER_MESSAGE + counter.countText(MODEL, "read_file") + counter.countText(MODEL, arguments);
     assertEquals(expected, tokens);
@@ -56,8 +57,8 @@ class TokenCounterTest {
         .put("parameters", new JsonObject().put("type", "object").put("properties", new JsonObject()
             .put("command", new JsonObject().put("type", "string").put("description", "The command"))
             .put("mode", new JsonObject().put("type", "string").put("enum", new JsonArray().add("fast").add("safe")))))));
-    PromptCount without = counter.countPrompt(MODEL, messages, new JsonArray());
-    PromptCount with = counter.countPrompt(MODEL, messages, tools);
+    PromptCount without = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(new JsonArray()));
+    PromptCount with = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(tools));
     assertEquals(with.total() - without.total(), with.tools());
     // 7 to open the function, its "name:description", 3 for the properties, 3 + "command:string:The command",
     // 3 + "mode:string:" with -3 + 2 x (3 + item) for the enum, 12 to close the namespace.
@@ -72,9 +73,9 @@ class TokenCounterTest {
   void should_give_the_same_counts_from_the_cache_as_counted_cold() {
     JsonArray history = new JsonArray();
     for (int i = 0; i < 50; i++) history.add(user("message number " + i + " with some words in it"));
-    PromptCount cold = new TokenCounter(1000).countPrompt(MODEL, history, new JsonArray());
-    counter.countPrompt(MODEL, history, new JsonArray());
-    PromptCount warm = counter.countPrompt(MODEL, history, new JsonArray());
+    PromptCount cold = new TokenCounter(1L << 24).countPrompt(MODEL, Requests.messages(history), Requests.tools(new JsonArray()));
+    counter.countPrompt(MODEL, Requests.messages(history), Requests.tools(new JsonArray()));
+    PromptCount warm = counter.countPrompt(MODEL, Requests.messages(history), Requests.tools(new JsonArray()));
     assertArrayEquals(cold.perMessage(), warm.perMessage());
     assertEquals(cold.total(), warm.total());
   }

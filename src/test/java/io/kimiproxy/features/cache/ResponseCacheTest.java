@@ -1,5 +1,6 @@
 package io.kimiproxy.features.cache;
 
+import io.kimiproxy.testing.Requests;
 import static io.kimiproxy.testing.TestProxy.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,11 +115,11 @@ class ResponseCacheTest {
 
   @Test
   void should_key_equal_requests_alike_whatever_the_key_order_and_transport_fields() {
-    ChatRequest a = ChatRequest.fromJson(new JsonObject("{\"model\":\"x\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream_options\":{\"include_usage\":true}}"));
-    ChatRequest b = ChatRequest.fromJson(new JsonObject("{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"temperature\":0,\"model\":\"x\",\"user\":\"u1\"}"));
-    ChatRequest c = ChatRequest.fromJson(new JsonObject("{\"model\":\"x\",\"temperature\":0.7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+    ChatRequest a = Requests.chat(new JsonObject("{\"model\":\"x\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream_options\":{\"include_usage\":true}}"));
+    ChatRequest b = Requests.chat(new JsonObject("{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"temperature\":0,\"model\":\"x\",\"user\":\"u1\"}"));
+    ChatRequest c = Requests.chat(new JsonObject("{\"model\":\"x\",\"temperature\":0.7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
     assertEquals(CacheKey.of(a, "alias"), CacheKey.of(b, "alias"));
-    ChatRequest decimal = ChatRequest.fromJson(new JsonObject("{\"model\":\"x\",\"temperature\":0.0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+    ChatRequest decimal = Requests.chat(new JsonObject("{\"model\":\"x\",\"temperature\":0.0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
     assertEquals(CacheKey.of(a, "alias"), CacheKey.of(decimal, "alias"));
     assertFalse(CacheKey.of(a, "alias").equals(CacheKey.of(c, "alias")));
     assertFalse(CacheKey.of(a, "alias").equals(CacheKey.of(a, "other")));

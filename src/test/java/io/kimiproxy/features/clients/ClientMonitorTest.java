@@ -1,5 +1,6 @@
 package io.kimiproxy.features.clients;
 
+import io.kimiproxy.testing.Requests;
 import static io.kimiproxy.testing.TestProxy.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kimiproxy.core.events.EventNames;
 import io.kimiproxy.core.ledger.ClientTotals;
 import io.kimiproxy.core.ledger.RequestRecord;
-import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.vertx.core.Future;
@@ -29,13 +29,13 @@ class ClientMonitorTest {
 
   private static RequestRecord row(int status, long prompt, long completion, double cost) {
     return new RequestRecord("r", null, 1, "chat", System.currentTimeMillis(), "s", "cline", "m", "p", "u", false,
-        status, null, null, null, new Usage(prompt, completion, 0, 0), false, cost, 5, 1L, 0, null, false, 0.0);
+        status, null, null, null, new Usage(prompt, completion, 0, 0), false, cost, 5, 1L, 0, null, false, 0.0, "chat");
   }
 
   @Test
   void should_count_a_request_in_flight_until_it_ends_then_publish_the_client() {
     ClientMonitor.Visit visit = monitor.arrived("cline", "key-2");
-    monitor.working(visit, ChatRequest.fromJson(new JsonObject().put("model", "m")
+    monitor.working(visit, Requests.chat(new JsonObject().put("model", "m")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Rename the tail class")))));
 
     ClientSnapshot during = monitor.clients().get(0);

@@ -1,5 +1,6 @@
 package io.kimiproxy.features.clients;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +18,7 @@ class TaskPreviewTest {
   private static final SecretScrubber SCRUBBER = new SecretScrubber(List.of(Secret.ofNullable("my-own-proxy-key-42")));
 
   private static ChatRequest request(JsonArray messages) {
-    return ChatRequest.fromJson(new JsonObject().put("model", "m").put("messages", messages));
+    return Requests.chat(new JsonObject().put("model", "m").put("messages", messages));
   }
 
   private static JsonObject message(String role, Object content) {

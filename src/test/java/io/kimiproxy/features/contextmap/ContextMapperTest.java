@@ -1,5 +1,7 @@
 package io.kimiproxy.features.contextmap;
 
+import io.kimiproxy.core.model.Message;
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,19 +16,19 @@ import org.junit.jupiter.api.Test;
 
 class ContextMapperTest {
   private static final String MODEL = "test/model";
-  private final TokenCounter counter = new TokenCounter(10_000);
+  private final TokenCounter counter = new TokenCounter(1L << 24);
 
   private ContextMap map(ContextConfig config, JsonArray messages, JsonArray tools) {
-    PromptCount count = counter.countPrompt(MODEL, messages, tools);
+    PromptCount count = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(tools));
     return new ContextMapper(config).map(new ContextMapper.Request("s-1", "r-1", 42L, MODEL, 100_000, 4_096,
-        messages, tools, count), Phase.EXPANSION, 0);
+        Requests.messages(messages), Requests.tools(tools).definitions(), count, Phase.EXPANSION), 0);
   }
 
   @Test
   void should_map_a_cline_session_part_by_part() {
     JsonArray messages = Sessions.messages(Sessions.CLINE);
     ContextMap map = map(ContextConfig.DEFAULTS, messages, new JsonArray());
-    PromptCount count = counter.countPrompt(MODEL, messages, new JsonArray());
+    PromptCount count = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(new JsonArray()));
     assertEquals(messages.size(), map.parts().size());
     assertEquals(count.total(), map.promptTokens());
     assertEquals(count.total() / 100_000.0, map.fill(), 1e-12);
@@ -66,7 +68,7 @@ class ContextMapperTest {
     ContextPart definitions = map.parts().get(1);
     assertEquals(-1, definitions.index());
     assertEquals("tool_definitions", definitions.kind());
-    assertEquals(counter.countPrompt(MODEL, messages, tools).tools(), definitions.tokens());
+    assertEquals(counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(tools)).tools(), definitions.tokens());
     assertTrue(definitions.preview().startsWith("4 tools: read_file, run_terminal_command"), definitions.preview());
     assertEquals("attachment", map.parts().get(2).kind(), "the first user message carries a fenced file");
     assertEquals("assistant", map.parts().get(3).kind());
@@ -83,7 +85,7 @@ class ContextMapperTest {
     assertEquals("tool_output", PartKinds.of(user("[execute_command for 'npm test'] Result:\nCommand executed.")));
   }
 
-  private static JsonObject user(String text) {
-    return new JsonObject().put("role", "user").put("content", text);
+  private static Message user(String text) {
+    return Requests.message(new JsonObject().put("role", "user").put("content", text));
   }
 }

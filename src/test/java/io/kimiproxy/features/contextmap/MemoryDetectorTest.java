@@ -1,5 +1,6 @@
 package io.kimiproxy.features.contextmap;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kimiproxy.core.model.PromptCount;
@@ -10,16 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class MemoryDetectorTest {
   private static final String MODEL = "test/model";
-  private final TokenCounter counter = new TokenCounter(10_000);
+  private final TokenCounter counter = new TokenCounter(1L << 24);
 
   private long memory(JsonArray messages, PromptCount count) {
-    return MemoryDetector.memoryTokens(messages, count.perMessage(), text -> counter.countText(MODEL, text));
+    return MemoryDetector.memoryTokens(Requests.messages(messages), count.perMessage(), text -> counter.countText(MODEL, text));
   }
 
   @Test
   void should_count_memory_tool_results_and_inline_blocks() {
     JsonArray messages = Sessions.messages(Sessions.CONTINUE);
-    PromptCount count = counter.countPrompt(MODEL, messages, Sessions.tools(Sessions.CONTINUE));
+    PromptCount count = counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(Sessions.tools(Sessions.CONTINUE)));
     // messages[3] answers the mcp__memory__read_graph call; [MEMORY] and @memory[...] are inline.
     long expected = count.perMessage()[3]
         + counter.countText(MODEL, "[MEMORY]The user prefers minimal diffs.[/MEMORY]")
@@ -32,7 +33,7 @@ class MemoryDetectorTest {
     JsonArray messages = Sessions.messages(Sessions.CLINE);
     String system = messages.getJsonObject(0).getString("content");
     String block = system.substring(system.indexOf("<mcp-memory>"), system.indexOf("</mcp-memory>") + "</mcp-memory>".length());
-    assertEquals(counter.countText(MODEL, block), memory(messages, counter.countPrompt(MODEL, messages, new JsonArray())));
+    assertEquals(counter.countText(MODEL, block), memory(messages, counter.countPrompt(MODEL, Requests.messages(messages), Requests.tools(new JsonArray()))));
   }
 
   @Test

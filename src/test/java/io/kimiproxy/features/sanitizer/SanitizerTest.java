@@ -1,5 +1,7 @@
 package io.kimiproxy.features.sanitizer;
 
+import io.kimiproxy.core.model.MessageList;
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,10 +29,10 @@ class SanitizerTest {
   private static final Pattern MARKER = Pattern.compile(
       "^\\[kimi-proxy masked this output: (\\d+) tokens, (\\d+) lines; original at kp:mask/([0-9a-f]{24})]\\n");
 
-  private final TokenCounter tokens = new TokenCounter(10_000);
+  private final TokenCounter tokens = new TokenCounter(1L << 24);
 
   private Sanitizer sanitizer(SanitizerConfig config) {
-    return new Sanitizer(config, new SecretRedactor(List.of()), tokens);
+    return new Sanitizer(config, new SecretRedactor(List.of()), tokens, 1L << 24);
   }
 
   private static String text(JsonObject message) {
@@ -42,8 +44,8 @@ class SanitizerTest {
   @Test
   void should_mask_old_cline_tool_results_and_keep_what_the_model_works_on() {
     JsonArray messages = Sessions.messages(Sessions.CLINE);
-    Sanitizer.Result result = sanitizer(SanitizerConfig.DEFAULTS).apply("s", 7L, messages, MODEL);
-    JsonArray out = result.messages();
+    Sanitizer.Result result = sanitizer(SanitizerConfig.DEFAULTS).apply("s", 7L, Requests.messages(messages), MODEL);
+    JsonArray out = Requests.json(result.messages());
     assertEquals(messages.size(), out.size());
     Set<Integer> masked = Set.of(3, 5, 7, 9, 11, 15, 19);
     for (int i = 0; i < out.size(); i++) {
@@ -89,7 +91,7 @@ class SanitizerTest {
   @Test
   void should_keep_every_tool_call_paired_with_its_result() {
     JsonArray messages = Sessions.messages(Sessions.CONTINUE);
-    JsonArray out = sanitizer(SanitizerConfig.DEFAULTS).apply("s", 1L, messages, MODEL).messages();
+    JsonArray out = Requests.json(sanitizer(SanitizerConfig.DEFAULTS).apply("s", 1L, Requests.messages(messages), MODEL).messages());
     int maskedResults = 0;
     for (int i = 0; i < out.size(); i++) {
       JsonObject m = out.getJsonObject(i);
@@ -111,8 +113,8 @@ class SanitizerTest {
   void should_give_the_same_markers_every_turn_and_respect_the_settings() {
     JsonArray messages = Sessions.messages(Sessions.CLINE);
     Sanitizer sanitizer = sanitizer(new SanitizerConfig(true, 2_000, 80, 4, false));
-    JsonArray first = sanitizer.apply("s", 1L, messages, MODEL).messages();
-    assertEquals(first, sanitizer(new SanitizerConfig(true, 2_000, 80, 4, false)).apply("s", 2L, messages, MODEL).messages());
+    JsonArray first = Requests.json(sanitizer.apply("s", 1L, Requests.messages(messages), MODEL).messages());
+    assertEquals(first, Requests.json(sanitizer(new SanitizerConfig(true, 2_000, 80, 4, false)).apply("s", 2L, Requests.messages(messages), MODEL).messages()));
     assertEquals(messages.getJsonObject(15), first.getJsonObject(15), "keep_last_tool_results = 4 keeps 15, 17, 21, 23 ");
     assertNotEquals(messages.getJsonObject(9), first.getJsonObject(9));
     assertEquals(messages.getJsonObject(3), first.getJsonObject(3), "1692 tokens is under the 2000 threshold");
@@ -125,7 +127,7 @@ class SanitizerTest {
   void should_change_nothing_when_switched_off() {
     Sanitizer sanitizer = sanitizer(SanitizerConfig.DEFAULTS);
     assertFalse(sanitizer.toggle(null));
-    JsonArray messages = Sessions.messages(Sessions.CLINE);
+    MessageList messages = Requests.messages(Sessions.messages(Sessions.CLINE));
     assertSame(messages, sanitizer.apply("s", 1L, messages, MODEL).messages());
     assertTrue(sanitizer.toggle(true));
     assertFalse(sanitizer.toggle(false));

@@ -2,13 +2,17 @@ package io.kimiproxy.proxy.wire.anthropic;
 
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.model.RequestOptions;
+import io.kimiproxy.core.model.ToolChoice;
+import io.kimiproxy.core.model.ToolDefinition;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A Chat Completions request as a Messages API request. The body is built from scratch, field by
- * field: Anthropic rejects fields it does not know, so OpenAI-only ones (stream_options, seed,
+ * A neutral request as a Messages API request. The body is built from scratch, field by field:
+ * Anthropic rejects fields it does not know, so OpenAI-only ones (stream_options, seed,
  * penalties, logit_bias...) are left behind.
  */
 final class AnthropicRequestMapper {
@@ -22,14 +26,14 @@ final class AnthropicRequestMapper {
   private AnthropicRequestMapper() {}
 
   static JsonObject toMessagesRequest(ChatRequest request, String model) {
-    JsonObject in = request.body();
-    if (in.getValue("n") instanceof Number n && n.intValue() > 1) {
+    RequestOptions in = request.options();
+    if (in.n() != null && in.n() > 1) {
       throw ProxyError.invalidRequest("'n' greater than 1 is not supported by Anthropic's Messages API.", "n");
     }
     AnthropicMessages.Conversation conversation = AnthropicMessages.convert(request.messages());
-    JsonArray tools = tools(in.getValue("tools"));
+    JsonArray tools = tools(request.tools().definitions());
     JsonObject toolChoice = tools.isEmpty() ? null : toolChoice(in);
-    Long clientMax = maxTokens(in);
+    Long clientMax = in.maxTokens();
     JsonObject thinking = thinking(in, clientMax, toolChoice, conversation.messages());
 
     JsonObject out = new JsonObject().put("model", model);
@@ -41,7 +45,7 @@ final class AnthropicRequestMapper {
     // Anthropic refuses temperature other than 1 (and top_p below 0.95) with thinking on; IDE
     // clients often send temperature 0, so sampling is then left to Anthropic's defaults.
     if (!enabled(thinking)) sampling(in, out);
-    JsonArray stops = stopSequences(in.getValue("stop"));
+    JsonArray stops = stopSequences(in.stop());
     if (!stops.isEmpty()) out.put("stop_sequences", stops);
     if (!tools.isEmpty()) out.put("tools", tools);
     if (toolChoice != null) out.put("tool_choice", toolChoice);
@@ -49,64 +53,49 @@ final class AnthropicRequestMapper {
     return out;
   }
 
-  private static Long maxTokens(JsonObject in) {
-    for (String key : new String[] {"max_completion_tokens", "max_tokens"}) {
-      if (in.getValue(key) instanceof Number n) return n.longValue();
-    }
-    return null;
-  }
-
   /** OpenAI's temperature goes to 2, Anthropic's to 1: higher values are capped rather than refused. */
-  private static void sampling(JsonObject in, JsonObject out) {
-    if (in.getValue("temperature") instanceof Number t) out.put("temperature", Math.max(0.0, Math.min(1.0, t.doubleValue())));
-    if (in.getValue("top_p") instanceof Number p) out.put("top_p", p.doubleValue());
+  private static void sampling(RequestOptions in, JsonObject out) {
+    if (in.temperature() != null) out.put("temperature", Math.max(0.0, Math.min(1.0, in.temperature())));
+    if (in.topP() != null) out.put("top_p", in.topP());
   }
 
   /** Anthropic rejects stop sequences that are only whitespace (some clients send "\n"); they are dropped. */
-  private static JsonArray stopSequences(Object stop) {
+  private static JsonArray stopSequences(List<String> stop) {
     JsonArray out = new JsonArray();
-    if (stop instanceof String s && !s.isBlank()) out.add(s);
-    if (stop instanceof JsonArray list) {
-      list.forEach(item -> {
-        if (item instanceof String s && !s.isBlank()) out.add(s);
-      });
-    }
+    stop.forEach(s -> {
+      if (!s.isBlank()) out.add(s);
+    });
     return out;
   }
 
-  private static JsonArray tools(Object value) {
+  private static JsonArray tools(List<ToolDefinition> definitions) {
     JsonArray out = new JsonArray();
-    if (!(value instanceof JsonArray list)) return out;
-    for (int i = 0; i < list.size(); i++) {
-      if (!(list.getValue(i) instanceof JsonObject tool) || !(tool.getValue("function") instanceof JsonObject fn)
-          || !(fn.getValue("name") instanceof String name)) {
-        throw ProxyError.invalidRequest("tools[" + i + "] must be {\"type\":\"function\",\"function\":{\"name\",...}}.", "tools");
-      }
-      JsonObject schema = fn.getValue("parameters") instanceof JsonObject p ? p
+    for (ToolDefinition tool : definitions) {
+      JsonObject schema = tool.parameters() != null ? tool.parameters()
           : new JsonObject().put("type", "object").put("properties", new JsonObject()); // Anthropic requires a schema
-      JsonObject mapped = new JsonObject().put("name", name);
-      if (fn.getValue("description") instanceof String d) mapped.put("description", d);
-      out.add(mapped.put("input_schema", schema));
+      JsonObject mapped = new JsonObject().put("name", tool.name());
+      if (tool.description() != null) mapped.put("description", tool.description());
+      mapped.put("input_schema", schema);
+      if (tool.extra() != null && tool.extra().getValue("cache_control") instanceof JsonObject cache) {
+        mapped.put("cache_control", cache);
+      }
+      out.add(mapped);
     }
     return out;
   }
 
-  private static JsonObject toolChoice(JsonObject in) {
-    Object choice = in.getValue("tool_choice");
-    JsonObject out;
-    if (choice == null || "auto".equals(choice)) {
-      out = new JsonObject().put("type", "auto");
-    } else if ("none".equals(choice)) {
-      return new JsonObject().put("type", "none"); // parallelism means nothing when no tool may be called
-    } else if ("required".equals(choice)) {
-      out = new JsonObject().put("type", "any");
-    } else if (choice instanceof JsonObject o && o.getValue("function") instanceof JsonObject fn
-        && fn.getValue("name") instanceof String name) {
-      out = new JsonObject().put("type", "tool").put("name", name);
-    } else {
-      throw ProxyError.invalidRequest("'tool_choice' must be \"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\"}}.", "tool_choice");
+  private static JsonObject toolChoice(RequestOptions in) {
+    ToolChoice choice = in.toolChoice() == null ? ToolChoice.AUTO : in.toolChoice();
+    JsonObject out = switch (choice.mode()) {
+      case AUTO -> new JsonObject().put("type", "auto");
+      case NONE -> new JsonObject().put("type", "none");
+      case REQUIRED -> new JsonObject().put("type", "any");
+      case NAMED -> new JsonObject().put("type", "tool").put("name", choice.name());
+    };
+    // Parallelism means nothing when no tool may be called.
+    if (choice.mode() != ToolChoice.Mode.NONE && Boolean.FALSE.equals(in.parallelToolCalls())) {
+      out.put("disable_parallel_tool_use", true);
     }
-    if (Boolean.FALSE.equals(in.getValue("parallel_tool_calls"))) out.put("disable_parallel_tool_use", true);
     return out;
   }
 
@@ -115,13 +104,8 @@ final class AnthropicRequestMapper {
    * {@code reasoning_effort}. Left out when Anthropic would refuse the request with it: a tool
    * choice that forces a call, or a tool-use turn whose thinking block the client did not keep.
    */
-  private static JsonObject thinking(JsonObject in, Long clientMax, JsonObject toolChoice, JsonArray turns) {
-    JsonObject thinking;
-    if (in.getValue("thinking") instanceof JsonObject given) {
-      thinking = given;
-    } else {
-      thinking = fromEffort(in.getValue("reasoning_effort"), clientMax);
-    }
+  private static JsonObject thinking(RequestOptions in, Long clientMax, JsonObject toolChoice, JsonArray turns) {
+    JsonObject thinking = in.thinking() != null ? in.thinking() : fromEffort(in.reasoningEffort(), clientMax);
     if (!enabled(thinking)) return thinking;
     if (toolChoice != null && ("any".equals(toolChoice.getValue("type")) || "tool".equals(toolChoice.getValue("type")))) {
       return null;
@@ -129,9 +113,9 @@ final class AnthropicRequestMapper {
     return lastToolTurnKeptItsThinking(turns) ? thinking : null;
   }
 
-  private static JsonObject fromEffort(Object effort, Long clientMax) {
+  private static JsonObject fromEffort(String effort, Long clientMax) {
     if (effort == null || "none".equals(effort)) return null;
-    Long budget = EFFORT_BUDGETS.get(String.valueOf(effort));
+    Long budget = EFFORT_BUDGETS.get(effort);
     if (budget == null) {
       throw ProxyError.invalidRequest("'reasoning_effort' must be none, minimal, low, medium or high.", "reasoning_effort");
     }

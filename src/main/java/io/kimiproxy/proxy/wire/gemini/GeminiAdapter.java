@@ -41,7 +41,7 @@ public final class GeminiAdapter implements WireAdapter {
     }
     String resource = model.contains("/") ? model : "models/" + model;
     String endpoint = "/" + resource + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
-    JsonObject body = GeminiRequestMapper.toGenerateContent(request.body(), CHECKS_SIGNATURES.matcher(model).matches());
+    JsonObject body = GeminiRequestMapper.toGenerateContent(request, CHECKS_SIGNATURES.matcher(model).matches());
     return WireCalls.post(route.provider(), endpoint, body, request.stream(), GeminiAdapter::authenticate);
   }
 

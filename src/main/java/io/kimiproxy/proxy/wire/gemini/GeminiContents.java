@@ -1,14 +1,18 @@
 package io.kimiproxy.proxy.wire.gemini;
 
-import io.kimiproxy.core.model.MessageContent;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.model.ContentForm;
+import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.Part;
+import io.kimiproxy.core.model.ToolCall;
+import java.util.List;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * OpenAI messages as Gemini {@code contents} and {@code systemInstruction}. Gemini knows two roles,
+ * Neutral messages as Gemini {@code contents} and {@code systemInstruction}. Gemini knows two roles,
  * {@code user} and {@code model}: system and developer messages are lifted into the system
  * instruction, tool results travel as {@code functionResponse} parts of a user turn, and
  * consecutive turns of one role are merged (Gemini wants the roles to alternate, and the
@@ -35,39 +39,32 @@ final class GeminiContents {
   record Converted(JsonArray contents, JsonObject systemInstruction) {}
 
   /** @param signaturesRequired whether the model validates thought signatures on replayed calls (Gemini 3 on) */
-  static Converted of(JsonArray messages, boolean signaturesRequired) {
+  static Converted of(List<Message> messages, boolean signaturesRequired) {
     GeminiContents c = new GeminiContents(signaturesRequired);
     for (int i = 0; i < messages.size(); i++) {
-      c.add(messages.getJsonObject(i), i);
+      c.add(messages.get(i), i);
     }
     return new Converted(c.contents, c.system.isEmpty() ? null : new JsonObject().put("parts", c.system));
   }
 
-  private void add(JsonObject message, int i) {
-    String role = message.getString("role");
-    switch (role) {
-      case "system", "developer" -> system.addAll(parts(message.getValue("content"), i, true));
-      case "user" -> append("user", parts(message.getValue("content"), i, false));
-      case "assistant" -> append("model", assistant(message, i));
-      case "tool", "function" -> append("user", new JsonArray().add(functionResponse(message, i)));
-      default -> throw ProxyError.invalidRequest("messages[" + i + "].role '" + role
-          + "' is not one of system, developer, user, assistant, tool.", "messages");
+  private void add(Message message, int i) {
+    switch (message.role()) {
+      case SYSTEM, DEVELOPER -> system.addAll(parts(message, i, true));
+      case USER -> append("user", parts(message, i, false));
+      case ASSISTANT -> append("model", assistant(message, i));
+      case TOOL -> append("user", new JsonArray().add(functionResponse(message, i)));
     }
   }
 
-  private JsonArray assistant(JsonObject message, int i) {
-    // reasoning_content is not sent back: Gemini keeps its reasoning in the signatures, not in text.
-    JsonArray parts = parts(message.getValue("content"), i, true);
-    if (!(message.getValue("tool_calls") instanceof JsonArray calls)) return parts;
+  private JsonArray assistant(Message message, int i) {
+    // Reasoning text is not sent back: Gemini keeps its reasoning in the signatures, not in text.
+    JsonArray parts = parts(message, i, true);
     boolean signed = false;
     int firstCall = parts.size();
-    for (Object item : calls) {
-      if (!(item instanceof JsonObject call) || !(call.getValue("function") instanceof JsonObject fn)) {
-        throw ProxyError.invalidRequest("messages[" + i + "].tool_calls holds a call without 'function'.", "messages");
-      }
-      String name = fn.getString("name", "");
-      if (call.getValue("id") instanceof String id) callNames.put(id, name);
-      JsonObject part = new JsonObject().put("functionCall", new JsonObject().put("name", name).put("args", arguments(fn)));
+    for (ToolCall call : message.toolCalls()) {
+      if (call.id() != null) callNames.put(call.id(), call.name());
+      JsonObject part = new JsonObject().put("functionCall", new JsonObject().put("name", call.name())
+          .put("args", arguments(call.arguments())));
       String signature = GeminiToolCalls.signatureOf(call);
       if (signature != null) {
         part.put("thoughtSignature", signature);
@@ -82,10 +79,8 @@ final class GeminiContents {
   }
 
   /** Gemini takes the arguments as an object; a client replaying broken JSON keeps its text. */
-  private static JsonObject arguments(JsonObject fn) {
-    Object raw = fn.getValue("arguments");
-    if (raw instanceof JsonObject object) return object;
-    if (!(raw instanceof String text) || text.isBlank()) return new JsonObject();
+  private static JsonObject arguments(String text) {
+    if (text == null || text.isBlank()) return new JsonObject();
     try {
       return new JsonObject(text);
     } catch (RuntimeException e) {
@@ -93,20 +88,19 @@ final class GeminiContents {
     }
   }
 
-  private JsonObject functionResponse(JsonObject message, int i) {
-    String name = message.getValue("tool_call_id") instanceof String id ? callNames.get(id) : null;
-    if (name == null && message.getValue("name") instanceof String n) name = n;
+  private JsonObject functionResponse(Message message, int i) {
+    String name = message.toolCallId() != null ? callNames.get(message.toolCallId()) : null;
+    if (name == null && message.name() != null) name = message.name();
     if (name == null || name.isEmpty()) {
-      throw ProxyError.invalidRequest("messages[" + i + "] answers tool call '" + message.getValue("tool_call_id")
+      throw ProxyError.invalidRequest("messages[" + i + "] answers tool call '" + message.toolCallId()
           + "', which no earlier assistant message made: Gemini needs the function's name.", "messages");
     }
     return new JsonObject().put("functionResponse", new JsonObject().put("name", name).put("response", response(message)));
   }
 
   /** Gemini wants an object: JSON results as they are, anything else wrapped as {"content": text}. */
-  private static JsonObject response(JsonObject message) {
-    Object content = message.getValue("content");
-    String text = content instanceof JsonObject object ? object.encode() : MessageContent.text(content);
+  private static JsonObject response(Message message) {
+    String text = message.text();
     String trimmed = text.trim();
     if (trimmed.startsWith("{")) {
       try {
@@ -130,22 +124,16 @@ final class GeminiContents {
   }
 
   /** Message content as Gemini parts: text, and images unless only text can go there. */
-  private static JsonArray parts(Object content, int i, boolean textOnly) {
+  private static JsonArray parts(Message message, int i, boolean textOnly) {
     JsonArray parts = new JsonArray();
-    if (content instanceof String s) {
-      if (!s.isEmpty()) parts.add(new JsonObject().put("text", s));
-      return parts;
-    }
-    if (!(content instanceof JsonArray items)) return parts;
-    for (Object item : items) {
-      if (!(item instanceof JsonObject part)) continue;
-      String type = part.getString("type", "text");
-      if (part.getValue("text") instanceof String s) {
-        if (!s.isEmpty()) parts.add(new JsonObject().put("text", s));
-      } else if (type.equals("image_url") && !textOnly) {
-        parts.add(GeminiMedia.image(part.getValue("image_url"), i));
+    if (message.form() == ContentForm.NONE) return parts;
+    for (Part part : message.content()) {
+      if (part instanceof Part.Text t) {
+        if (!t.text().isEmpty()) parts.add(new JsonObject().put("text", t.text()));
+      } else if (part instanceof Part.Image image && !textOnly) {
+        parts.add(GeminiMedia.image(image.url(), i));
       } else if (!textOnly) {
-        throw ProxyError.invalidRequest("messages[" + i + "] has a content part of type '" + type
+        throw ProxyError.invalidRequest("messages[" + i + "] has a content part of type '" + ((Part.Other) part).type()
             + "', which the Gemini adapter cannot send (text and image_url only).", "messages");
       }
     }

@@ -16,10 +16,8 @@ final class GeminiMedia {
 
   private GeminiMedia() {}
 
-  /** @param imageUrl the part's {@code image_url}: {"url": ...} or, from some clients, the URL itself */
-  static JsonObject image(Object imageUrl, int message) {
-    String url = imageUrl instanceof JsonObject o ? o.getString("url") : imageUrl instanceof String s ? s : null;
-    if (url != null && url.startsWith("data:")) {
+  static JsonObject image(String url, int message) {
+    if (url.startsWith("data:")) {
       int comma = url.indexOf(',');
       String meta = comma < 0 ? "" : url.substring(5, comma);
       String mimeType = meta.split(";", 2)[0];
@@ -28,7 +26,7 @@ final class GeminiMedia {
       }
       return new JsonObject().put("inlineData", new JsonObject().put("mimeType", mimeType).put("data", url.substring(comma + 1)));
     }
-    if (url != null && (url.startsWith("https://") || url.startsWith("http://"))) {
+    if (url.startsWith("https://") || url.startsWith("http://")) {
       JsonObject file = new JsonObject();
       String mimeType = guessType(url);
       if (mimeType != null) file.put("mimeType", mimeType);

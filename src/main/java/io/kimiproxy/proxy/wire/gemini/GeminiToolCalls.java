@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.gemini;
 
+import io.kimiproxy.core.model.ToolCall;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -28,8 +29,8 @@ final class GeminiToolCalls {
   }
 
   /** The signature a client sent back on a tool call, or null. */
-  static String signatureOf(JsonObject toolCall) {
-    if (toolCall.getValue("extra_content") instanceof JsonObject extra
+  static String signatureOf(ToolCall toolCall) {
+    if (toolCall.extra() != null && toolCall.extra().getValue("extra_content") instanceof JsonObject extra
         && extra.getValue("google") instanceof JsonObject google
         && google.getValue("thought_signature") instanceof String signature && !signature.isEmpty()) {
       return signature;

@@ -3,6 +3,7 @@ package io.kimiproxy.proxy.wire.openai;
 import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.model.InboundApi;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.ProbeCall;
@@ -14,32 +15,21 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
 
 /**
- * The OpenAI Chat Completions wire format, spoken natively by most providers: the client's body
- * goes out with only the model id, the usage request for streams and what the provider's
- * {@link OpenAiQuirks} rule out changed; answers come back with tool calls and reasoning repaired.
+ * The OpenAI Chat Completions wire format, spoken natively by most providers: a Chat Completions
+ * client's body goes out spliced, with only the model id, the usage request for streams, the
+ * messages the pipeline changed and what the provider's {@link OpenAiQuirks} rule out changed (see
+ * {@link OpenAiBodies}); answers come back with tool calls and reasoning repaired.
  */
 public final class OpenAiAdapter implements WireAdapter {
 
   @Override
   public UpstreamCall toUpstream(ChatRequest request, Route route) {
-    // A shallow copy: top-level keys change, the (possibly huge) messages are shared, not copied.
-    JsonObject body = new JsonObject(new LinkedHashMap<>(request.body().getMap()));
-    body.put("model", route.upstreamModel());
     OpenAiQuirks quirks = OpenAiQuirks.of(route.provider());
-    if (!quirks.streamOptions()) {
-      body.remove("stream_options");
-    } else if (request.stream()) {
-      JsonObject options = request.body().getValue("stream_options") instanceof JsonObject o
-          ? o.copy() : new JsonObject();
-      body.put("stream_options", options.put("include_usage", true));
-    }
-    if (!quirks.maxCompletionTokens() && body.getValue("max_completion_tokens") != null) {
-      Object limit = body.remove("max_completion_tokens");
-      body.getMap().putIfAbsent("max_tokens", limit);
-    }
+    Buffer body = request.api() == InboundApi.CHAT && request.raw() != null
+        ? OpenAiBodies.spliced(request, route.upstreamModel(), quirks)
+        : OpenAiBodies.encoded(request, route.upstreamModel(), quirks);
     return WireCalls.post(route.provider(), "/chat/completions", body, request.stream(), OpenAiAdapter::authenticate);
   }
 

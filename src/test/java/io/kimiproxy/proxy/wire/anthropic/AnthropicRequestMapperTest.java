@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.anthropic;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.core.error.ProxyError;
-import io.kimiproxy.core.model.ChatRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -17,11 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AnthropicRequestMapperTest {
 
   private static JsonObject map(String json) {
-    return AnthropicRequestMapper.toMessagesRequest(ChatRequest.fromJson(new JsonObject(json)), "claude-x");
+    return AnthropicRequestMapper.toMessagesRequest(Requests.chat(new JsonObject(json)), "claude-x");
   }
 
   private static JsonObject map(JsonObject body) {
-    return AnthropicRequestMapper.toMessagesRequest(ChatRequest.fromJson(body), "claude-x");
+    return AnthropicRequestMapper.toMessagesRequest(Requests.chat(body), "claude-x");
   }
 
   private static JsonObject body(JsonArray messages) {

@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.gemini;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +36,7 @@ class GeminiAdapterTest {
   }
 
   private static ChatRequest request(boolean stream) {
-    return ChatRequest.fromJson(new JsonObject("""
+    return Requests.chat(new JsonObject("""
         {"model":"gemini/x","stream":%s,"messages":[{"role":"user","content":"What is 5 times 3?"},
           {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
             "function":{"name":"multiply","arguments":"{\\"x\\":5,\\"y\\":3}"}}]},

@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.gemini;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +40,7 @@ class GeminiRequestMapperTest {
 
   @Test
   void should_map_an_agent_conversation_to_contents_with_alternating_roles() {
-    JsonObject body = GeminiRequestMapper.toGenerateContent(agentConversation(), false);
+    JsonObject body = GeminiRequestMapper.toGenerateContent(Requests.chat(agentConversation()), false);
     assertEquals(new JsonObject().put("parts", new JsonArray().add(new JsonObject()
         .put("text", "You are Cline, a highly skilled software engineer."))), body.getJsonObject("systemInstruction"));
     JsonArray contents = body.getJsonArray("contents");
@@ -71,7 +72,7 @@ class GeminiRequestMapperTest {
 
   @Test
   void should_send_tools_tool_choice_and_sampling_options_in_gemini_terms() {
-    JsonObject body = GeminiRequestMapper.toGenerateContent(agentConversation(), false);
+    JsonObject body = GeminiRequestMapper.toGenerateContent(Requests.chat(agentConversation()), false);
     JsonObject declaration = body.getJsonArray("tools").getJsonObject(0).getJsonArray("functionDeclarations").getJsonObject(0);
     assertEquals("read_file", declaration.getString("name"));
     assertEquals("Read a file", declaration.getString("description"));
@@ -93,16 +94,16 @@ class GeminiRequestMapperTest {
 
   private static JsonObject toolConfig(String choice) {
     JsonObject request = agentConversation().put("tool_choice", new JsonObject("{\"c\":" + choice + "}").getValue("c"));
-    return GeminiRequestMapper.toGenerateContent(request, false).getJsonObject("toolConfig").getJsonObject("functionCallingConfig");
+    return GeminiRequestMapper.toGenerateContent(Requests.chat(request), false).getJsonObject("toolConfig").getJsonObject("functionCallingConfig");
   }
 
   @Test
   void should_prefer_max_completion_tokens_and_take_a_single_stop_string() {
     JsonObject request = simple().put("max_tokens", 100).put("max_completion_tokens", 200).put("stop", "END");
-    JsonObject config = GeminiRequestMapper.toGenerateContent(request, false).getJsonObject("generationConfig");
+    JsonObject config = GeminiRequestMapper.toGenerateContent(Requests.chat(request), false).getJsonObject("generationConfig");
     assertEquals(200, config.getInteger("maxOutputTokens"));
     assertEquals(new JsonArray().add("END"), config.getJsonArray("stopSequences"));
-    assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(simple().put("temperature", "hot"), false));
+    assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(Requests.chat(simple().put("temperature", "hot")), false));
   }
 
   @Test
@@ -110,12 +111,12 @@ class GeminiRequestMapperTest {
     JsonObject request = simple().put("response_format", new JsonObject("""
         {"type":"json_schema","json_schema":{"name":"plan","strict":true,"schema":{"type":"object",
           "properties":{"steps":{"type":"array","items":{"type":"string"}}},"required":["steps"],"additionalProperties":false}}}"""));
-    JsonObject config = GeminiRequestMapper.toGenerateContent(request, false).getJsonObject("generationConfig");
+    JsonObject config = GeminiRequestMapper.toGenerateContent(Requests.chat(request), false).getJsonObject("generationConfig");
     assertEquals("application/json", config.getString("responseMimeType"));
     assertEquals(new JsonObject("{\"type\":\"object\",\"properties\":{\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
         + "\"required\":[\"steps\"]}"), config.getJsonObject("responseSchema"));
-    JsonObject jsonObject = GeminiRequestMapper.toGenerateContent(simple().put("response_format",
-        new JsonObject().put("type", "json_object")), false).getJsonObject("generationConfig");
+    JsonObject jsonObject = GeminiRequestMapper.toGenerateContent(Requests.chat(simple().put("response_format",
+        new JsonObject().put("type", "json_object"))), false).getJsonObject("generationConfig");
     assertEquals(new JsonObject().put("responseMimeType", "application/json"), jsonObject);
   }
 
@@ -125,11 +126,11 @@ class GeminiRequestMapperTest {
     assertEquals(new JsonObject().put("thinkingBudget", 24576).put("includeThoughts", true), thinking("high"));
     assertEquals(new JsonObject().put("thinkingBudget", 0), thinking("none"));
     assertThrows(ProxyError.class, () -> thinking("extreme"));
-    assertNull(GeminiRequestMapper.toGenerateContent(simple(), false).getValue("generationConfig"), "nothing asked, nothing sent");
+    assertNull(GeminiRequestMapper.toGenerateContent(Requests.chat(simple()), false).getValue("generationConfig"), "nothing asked, nothing sent");
   }
 
   private static JsonObject thinking(String effort) {
-    return GeminiRequestMapper.toGenerateContent(simple().put("reasoning_effort", effort), false)
+    return GeminiRequestMapper.toGenerateContent(Requests.chat(simple().put("reasoning_effort", effort)), false)
         .getJsonObject("generationConfig").getJsonObject("thinkingConfig");
   }
 
@@ -137,14 +138,14 @@ class GeminiRequestMapperTest {
   void should_put_the_documented_placeholder_on_an_unsigned_replayed_call_only_where_required() {
     JsonObject request = agentConversation();
     request.getJsonArray("messages").getJsonObject(2).getJsonArray("tool_calls").getJsonObject(0).remove("extra_content");
-    JsonArray required = GeminiRequestMapper.toGenerateContent(request, true).getJsonArray("contents")
+    JsonArray required = GeminiRequestMapper.toGenerateContent(Requests.chat(request), true).getJsonArray("contents")
         .getJsonObject(1).getJsonArray("parts");
     assertEquals(GeminiContents.SIGNATURE_PLACEHOLDER, required.getJsonObject(1).getString("thoughtSignature"));
     assertFalse(required.getJsonObject(2).containsKey("thoughtSignature"));
-    JsonArray lenient = GeminiRequestMapper.toGenerateContent(request, false).getJsonArray("contents")
+    JsonArray lenient = GeminiRequestMapper.toGenerateContent(Requests.chat(request), false).getJsonArray("contents")
         .getJsonObject(1).getJsonArray("parts");
     assertFalse(lenient.getJsonObject(1).containsKey("thoughtSignature"));
-    JsonArray signed = GeminiRequestMapper.toGenerateContent(agentConversation(), true).getJsonArray("contents")
+    JsonArray signed = GeminiRequestMapper.toGenerateContent(Requests.chat(agentConversation()), true).getJsonArray("contents")
         .getJsonObject(1).getJsonArray("parts");
     assertEquals(SIGNATURE, signed.getJsonObject(1).getString("thoughtSignature"), "a real signature is never replaced");
   }
@@ -159,7 +160,7 @@ class GeminiRequestMapperTest {
                                     {"type":"image_url","image_url":"https://example.com/raw"}]},
           {"role":"assistant","content":""},
           {"role":"user","content":"and?"}]}""");
-    JsonObject body = GeminiRequestMapper.toGenerateContent(request, false);
+    JsonObject body = GeminiRequestMapper.toGenerateContent(Requests.chat(request), false);
     assertEquals(2, body.getJsonObject("systemInstruction").getJsonArray("parts").size());
     JsonArray contents = body.getJsonArray("contents");
     assertEquals(1, contents.size(), "the empty assistant turn is left out and the user turns merge: " + contents.encode());
@@ -175,15 +176,15 @@ class GeminiRequestMapperTest {
     JsonObject orphan = new JsonObject("""
         {"model":"m","messages":[{"role":"user","content":"hi"},
           {"role":"tool","tool_call_id":"call_unknown","content":"42"}]}""");
-    ProxyError error = assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(orphan, false));
+    ProxyError error = assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(Requests.chat(orphan), false));
     assertEquals(400, error.status());
     assertTrue(error.getMessage().contains("call_unknown"), error.getMessage());
     JsonObject audio = new JsonObject("""
         {"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AA==","format":"wav"}}]}]}""");
-    assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(audio, false));
+    assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(Requests.chat(audio), false));
     JsonObject badImage = new JsonObject("""
         {"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png,raw"}}]}]}""");
-    assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(badImage, false));
+    assertThrows(ProxyError.class, () -> GeminiRequestMapper.toGenerateContent(Requests.chat(badImage), false));
   }
 
   @Test
@@ -196,7 +197,7 @@ class GeminiRequestMapperTest {
             "function":{"name":"get_current_weather","arguments":"{\\"location\\":\\"Boston, MA\\"}"}}]},
           {"role":"tool","tool_call_id":"call_1","content":"{\\"result\\":\\"rainy\\"}"}]}""");
     JsonObject recorded = new JsonObject(Fixtures.text("gemini/generatecontent-text-after-function-response.request.json"));
-    assertEquals(recorded.getJsonArray("contents"), GeminiRequestMapper.toGenerateContent(request, false).getJsonArray("contents"));
+    assertEquals(recorded.getJsonArray("contents"), GeminiRequestMapper.toGenerateContent(Requests.chat(request), false).getJsonArray("contents"));
   }
 
   private static JsonObject simple() {

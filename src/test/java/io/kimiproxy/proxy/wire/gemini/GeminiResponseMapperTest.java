@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.gemini;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,7 +45,8 @@ class GeminiResponseMapperTest {
         .getJsonArray("choices").getJsonObject(0).getJsonObject("message").getJsonArray("tool_calls").getJsonObject(0);
     String signature = elements.getJsonObject(1).getJsonArray("candidates").getJsonObject(0).getJsonObject("content")
         .getJsonArray("parts").getJsonObject(0).getString("thoughtSignature");
-    assertEquals(signature, GeminiToolCalls.signatureOf(call));
+    assertEquals(signature, GeminiToolCalls.signatureOf(Requests.message(new JsonObject().put("role", "assistant")
+        .put("tool_calls", new JsonArray().add(call))).toolCalls().get(0)));
   }
 
   @Test

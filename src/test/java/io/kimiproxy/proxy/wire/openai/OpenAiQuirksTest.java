@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.wire.openai;
 
+import io.kimiproxy.testing.Requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.config.ConfigLoader;
 import io.kimiproxy.config.ProxyConfig;
-import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.proxy.routing.Route;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +36,7 @@ class OpenAiQuirksTest {
 
   private static JsonObject sent(String provider, String body) {
     Route route = new ModelResolver(CONFIG).resolve(provider + "/model-x");
-    return new OpenAiAdapter().toUpstream(ChatRequest.fromJson(new JsonObject(body)), route).body().toJsonObject();
+    return new OpenAiAdapter().toUpstream(Requests.chat(new JsonObject(body)), route).body().toJsonObject();
   }
 
   @Test

@@ -1,0 +1,15 @@
+package io.kimiproxy.api.wiring;
+
+import io.kimiproxy.proxy.inbound.chat.ChatCompletionsDecoder;
+import io.kimiproxy.proxy.inbound.chat.ChatCompletionsFormat;
+
+/**
+ * The APIs clients speak, each with its decoder and its cache of decoded messages: made once and
+ * kept across configuration reloads, so a reload does not make every conversation new again.
+ */
+public record InboundFormats(ChatCompletionsFormat chat) {
+
+  public static InboundFormats create(MemoryBudget memory) {
+    return new InboundFormats(new ChatCompletionsFormat(new ChatCompletionsDecoder(memory.decodedBytes())));
+  }
+}

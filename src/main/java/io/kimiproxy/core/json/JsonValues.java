@@ -1,0 +1,35 @@
+package io.kimiproxy.core.json;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+
+/**
+ * Decoding one indexed value with Vert.x's JSON (the span was validated strictly already, so
+ * Jackson's leniencies never apply). Used for the small fields the pipeline reads and for a
+ * message the first time it is seen, never for the whole body.
+ */
+public final class JsonValues {
+  private JsonValues() {}
+
+  /** The value at {@code span}: a String, Number, Boolean, JsonObject, JsonArray or null. */
+  public static Object decode(byte[] bytes, Span span) {
+    byte first = bytes[span.start()];
+    if (first == '"') return JsonStrings.decode(bytes, span);
+    if (first == 'n') return null;
+    if (first == 't') return Boolean.TRUE;
+    if (first == 'f') return Boolean.FALSE;
+    Object value = Json.decodeValue(Buffer.buffer(Arrays.copyOfRange(bytes, span.start(), span.end())));
+    return value;
+  }
+
+  public static JsonObject object(byte[] bytes, Span span) {
+    return decode(bytes, span) instanceof JsonObject o ? o : null;
+  }
+
+  public static JsonArray array(byte[] bytes, Span span) {
+    return decode(bytes, span) instanceof JsonArray a ? a : null;
+  }
+}

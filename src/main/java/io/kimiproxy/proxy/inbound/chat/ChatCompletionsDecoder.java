@@ -1,0 +1,102 @@
+package io.kimiproxy.proxy.inbound.chat;
+
+import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.json.JsonIndex;
+import io.kimiproxy.core.json.JsonSyntaxException;
+import io.kimiproxy.core.json.JsonValues;
+import io.kimiproxy.core.json.Span;
+import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.model.InboundApi;
+import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.MessageList;
+import io.kimiproxy.core.model.RequestOptions;
+import io.kimiproxy.core.model.Tools;
+import io.kimiproxy.core.util.BoundedCache;
+import io.kimiproxy.core.util.ContentKey;
+import io.kimiproxy.proxy.inbound.RequestFields;
+import io.kimiproxy.proxy.wire.openai.OpenAiMessages;
+import io.kimiproxy.proxy.wire.openai.OpenAiTools;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A Chat Completions body as a neutral {@link ChatRequest}. The body is validated and indexed in
+ * one pass; each message is decoded once per distinct content and found again by its key on the
+ * next turn, so a client that resends 200 k tokens of history pays for hashing it and for its new
+ * messages alone.
+ */
+public final class ChatCompletionsDecoder {
+  private final BoundedCache<ContentKey, Message> messages;
+  private final BoundedCache<ContentKey, Tools> tools;
+
+  /** @param cacheBytes how much decoded content to keep for the next turns */
+  public ChatCompletionsDecoder(long cacheBytes) {
+    this.messages = new BoundedCache<>(cacheBytes, Message::weight);
+    this.tools = new BoundedCache<>(Math.max(1 << 20, cacheBytes / 16), t -> 512L * (t.definitions().size() + 1));
+  }
+
+  public ChatRequest decode(Buffer body) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    JsonIndex index = index(bytes);
+    RequestFields fields = new RequestFields(index);
+    String model = fields.string("model", true);
+    MessageList conversation = messages(index);
+    boolean stream = Boolean.TRUE.equals(fields.bool("stream"));
+    JsonObject streamOptions = fields.object("stream_options");
+    boolean includeUsage = streamOptions != null && Boolean.TRUE.equals(streamOptions.getValue("include_usage"));
+    RequestOptions options = new RequestOptions(fields.maxTokens("max_completion_tokens", "max_tokens"),
+        fields.number("temperature"), fields.number("top_p"), fields.strings("stop"), fields.choices("n"),
+        OpenAiTools.decodeChoice(fields.value("tool_choice")), fields.bool("parallel_tool_calls"),
+        fields.string("reasoning_effort", false), fields.object("thinking"), fields.object("response_format"),
+        fields.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE));
+    String hint = fields.value("prompt_cache_key") instanceof String key ? key : null;
+    return new ChatRequest(InboundApi.CHAT, model, stream, includeUsage, conversation, tools(index), options, hint, index);
+  }
+
+  static JsonIndex index(byte[] bytes) {
+    if (bytes.length == 0) {
+      throw ProxyError.invalidRequest("Request body is empty: send a JSON object with 'model' and 'messages'.", null);
+    }
+    try {
+      return JsonIndex.ofObject(bytes);
+    } catch (JsonSyntaxException e) {
+      throw ProxyError.invalidRequest("Request body is not valid JSON: " + e.getMessage() + ".", null);
+    }
+  }
+
+  private MessageList messages(JsonIndex index) {
+    List<Span> spans = index.elements("messages");
+    if (spans == null || spans.isEmpty()) {
+      throw ProxyError.invalidRequest("'messages' is required and must be a non-empty array.", "messages");
+    }
+    byte[] bytes = index.bytes();
+    int n = spans.size();
+    Message[] decoded = new Message[n];
+    ContentKey[] keys = new ContentKey[n];
+    for (int i = 0; i < n; i++) {
+      Span span = spans.get(i);
+      ContentKey key = ContentKey.of(bytes, span.start(), span.end());
+      Message message = messages.get(key);
+      if (message == null) {
+        if (bytes[span.start()] != '{') {
+          throw ProxyError.invalidRequest("messages[" + i + "] must be an object with a 'role'.", "messages");
+        }
+        message = OpenAiMessages.decode(JsonValues.object(bytes, span), i);
+        messages.put(key, message);
+      }
+      decoded[i] = message;
+      keys[i] = key;
+    }
+    return MessageList.fromBytes(bytes, decoded, keys, spans.toArray(Span[]::new));
+  }
+
+  private Tools tools(JsonIndex index) {
+    Span span = index.field("tools");
+    if (span == null || index.bytes()[span.start()] == 'n') return Tools.NONE;
+    if (index.elements("tools") == null) throw ProxyError.invalidRequest("'tools' must be an array.", "tools");
+    ContentKey key = ContentKey.of(index.bytes(), span.start(), span.end());
+    return tools.get(key, k -> new Tools(OpenAiTools.decode((JsonArray) JsonValues.decode(index.bytes(), span)), k));
+  }
+}
