@@ -60,6 +60,18 @@ class TeamModeTest {
 
       [quotas."model:team/budget"]
       daily_usd = 0.003
+
+      [providers.flaky]
+      base_url = "{{UPSTREAM}}/flaky/v1"
+      api_key = "${TEST_KEY}"
+      timeout_s = 10
+      max_retries = 0
+      breaker_failures = 2
+      breaker_reset_s = 60
+
+      [models."team/flaky"]
+      provider = "flaky"
+      model = "upstream-model"
       """;
 
   private static TeamOfTwo team;
@@ -141,6 +153,30 @@ class TeamModeTest {
       }, "instance b's request " + marker);
       assertEquals(1, seen.stream().filter(id::equals).count(), "events seen: " + seen);
     }
+  }
+
+  @Test
+  void should_keep_a_breaker_opened_by_one_instance_open_in_the_other() {
+    team.upstream().stubFor(post(urlEqualTo("/flaky" + Stubs.CHAT_PATH)).willReturn(Stubs.json(500, "openai/error-500-server-error.json")));
+    for (int i = 0; i < 2; i++) {
+      assertEquals(500, team.a().send(chat(team.a(), "team/flaky", TestProxy.newSession())).statusCode());
+    }
+    Poll.until(Duration.ofSeconds(5), () -> providerState(team.b(), "flaky"), "open"::equals,
+        "instance b seeing the flaky provider's breaker open");
+    int calls = Stubs.calls(team.upstream(), "/flaky" + Stubs.CHAT_PATH);
+    HttpResponse<String> refused = team.b().send(chat(team.b(), "team/flaky", TestProxy.newSession()));
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertEquals("provider_circuit_open", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    assertEquals(calls, Stubs.calls(team.upstream(), "/flaky" + Stubs.CHAT_PATH), "instance b called nobody");
+    team.a().post("/api/recovery/reset-breakers", "{}");
+    Poll.until(Duration.ofSeconds(5), () -> providerState(team.b(), "flaky"), "closed"::equals,
+        "instance b seeing the breaker closed by a's reset");
+  }
+
+  private static String providerState(TestProxy instance, String provider) {
+    return new JsonObject(instance.get("/api/providers").body()).getJsonArray("data").stream()
+        .map(JsonObject.class::cast).filter(p -> provider.equals(p.getString("name"))).findFirst()
+        .map(p -> p.getString("breaker")).orElse("");
   }
 
   static HttpRequest chat(TestProxy instance, String model, String session) {

@@ -3,6 +3,9 @@ package io.kimiproxy.api.wiring;
 import io.kimiproxy.api.routes.ProviderRoutes;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.resilience.RedisBreakers;
+import io.kimiproxy.proxy.resilience.TeamBreakers;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,18 +17,35 @@ public final class ProvidersModule implements Module {
   private final AtomicReference<ProxyConfig> config;
   private final ProviderHealthRegistry health;
   private final LiveModule live;
+  /** The team's breakers on Redis, or null when solo. */
+  private final RedisBreakers team;
 
-  private ProvidersModule(ProxyConfig config, ProviderHealthRegistry health, LiveModule live) {
+  private ProvidersModule(ProxyConfig config, ProviderHealthRegistry health, LiveModule live, RedisBreakers team) {
     this.config = new AtomicReference<>(config);
     this.health = health;
     this.live = live;
+    this.team = team;
   }
 
   public static ProvidersModule create(Foundation f, LiveModule live) {
-    ProviderHealthRegistry health = new ProviderHealthRegistry(f.vertx(), f.config(), live.events());
-    ProvidersModule module = new ProvidersModule(f.config(), health, live);
+    RedisBreakers team = f.redis() == null ? null : new RedisBreakers(f.redis());
+    ProviderHealthRegistry health = new ProviderHealthRegistry(f.vertx(), f.config(), live.events(),
+        team == null ? TeamBreakers.SOLO : team);
+    ProvidersModule module = new ProvidersModule(f.config(), health, live, team);
     f.config().providers().keySet().forEach(module::gauge);
     return module;
+  }
+
+  /** A team's instance starts with the breakers the others have open. */
+  @Override
+  public Future<Void> beforeListening() {
+    return team == null ? Future.succeededFuture() : team.listen(health, config.get().providers().keySet());
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (team != null) team.close();
+    return Future.succeededFuture();
   }
 
   /** After a reload: the list follows the new configuration, and new providers get health and a gauge. */

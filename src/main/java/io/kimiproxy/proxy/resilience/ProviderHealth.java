@@ -34,13 +34,17 @@ public final class ProviderHealth {
   private final Resilience policy;
   private final EventSink events;
   private final RecentCalls recent = new RecentCalls(WINDOW);
+  private final TeamBreakers team;
   private volatile CircuitBreaker breaker;
+  /** Until when another instance of the team has this provider's breaker open (epoch ms; 0: not). */
+  private volatile long teamOpenUntilMs;
 
-  ProviderHealth(Vertx vertx, ProviderConfig config, EventSink events) {
+  ProviderHealth(Vertx vertx, ProviderConfig config, EventSink events, TeamBreakers team) {
     this.vertx = vertx;
     this.provider = config.name();
     this.policy = config.resilience();
     this.events = events;
+    this.team = team;
     this.breaker = newBreaker();
   }
 
@@ -54,6 +58,8 @@ public final class ProviderHealth {
    * refuses it, before {@code execute} returns.
    */
   public <T> Future<T> call(Supplier<Future<T>> call) {
+    long teamOpenMs = teamOpenUntilMs - System.currentTimeMillis();
+    if (teamOpenMs > 0) return Future.failedFuture(ProxyError.circuitOpen(provider, Math.max(1, (teamOpenMs + 999) / 1000)));
     List<Future<T>> ran = new ArrayList<>(1);
     Future<T> guarded = breaker.execute(() -> {
       Future<T> own;
@@ -81,9 +87,23 @@ public final class ProviderHealth {
     return recent.status(provider, breaker());
   }
 
-  /** "closed", "open" or "half_open". */
+  /** "closed", "open" or "half_open"; open while another instance of the team has it open. */
   public String breaker() {
-    return label(breaker.state());
+    return teamOpenUntilMs > System.currentTimeMillis() ? "open" : label(breaker.state());
+  }
+
+  /** Another instance's breaker opened: this one refuses the provider too, until then. */
+  public void openedByTeam(long untilMs) {
+    if (untilMs <= teamOpenUntilMs) return;
+    teamOpenUntilMs = untilMs;
+    events.publish(EventNames.PROVIDER_STATE, status().toEvent());
+  }
+
+  /** Another instance's probe got through: the provider answers again. */
+  public void closedByTeam() {
+    if (teamOpenUntilMs == 0) return;
+    teamOpenUntilMs = 0;
+    events.publish(EventNames.PROVIDER_STATE, status().toEvent());
   }
 
   /**
@@ -94,9 +114,12 @@ public final class ProviderHealth {
    */
   public synchronized boolean resetBreaker() {
     CircuitBreaker old = breaker;
+    boolean teamOpen = teamOpenUntilMs > System.currentTimeMillis();
+    teamOpenUntilMs = 0;
+    if (teamOpen || old.state() != CircuitBreakerState.CLOSED) team.closed(provider);
     if (old.state() == CircuitBreakerState.CLOSED) {
       old.reset(); // forgets the failures counted so far
-      return false;
+      return teamOpen;
     }
     breaker = newBreaker();
     old.close();
@@ -128,6 +151,8 @@ public final class ProviderHealth {
     // A replaced breaker's pending half-open timer may still fire: only the current one speaks.
     if (source == breaker) {
       events.publish(EventNames.PROVIDER_STATE, recent.status(provider, label(source.state())).toEvent());
+      if (source.state() == CircuitBreakerState.OPEN) team.opened(provider, System.currentTimeMillis() + policy.breakerResetMs());
+      if (source.state() == CircuitBreakerState.CLOSED) team.closed(provider);
     }
   }
 

@@ -16,11 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProviderHealthRegistry {
   private final Vertx vertx;
   private final EventSink events;
+  private final TeamBreakers team;
   private final Map<String, ProviderHealth> providers = new ConcurrentHashMap<>();
 
-  public ProviderHealthRegistry(Vertx vertx, ProxyConfig config, EventSink events) {
+  /** @param team where breakers tell the other instances of a team ({@link TeamBreakers#SOLO} when none) */
+  public ProviderHealthRegistry(Vertx vertx, ProxyConfig config, EventSink events, TeamBreakers team) {
     this.vertx = vertx;
     this.events = events;
+    this.team = team;
     addMissing(config);
   }
 
@@ -28,7 +31,7 @@ public final class ProviderHealthRegistry {
   public List<String> addMissing(ProxyConfig config) {
     List<String> added = new ArrayList<>();
     for (ProviderConfig provider : config.providers().values()) {
-      if (providers.putIfAbsent(provider.name(), new ProviderHealth(vertx, provider, events)) == null) {
+      if (providers.putIfAbsent(provider.name(), new ProviderHealth(vertx, provider, events, team)) == null) {
         added.add(provider.name());
       }
     }
