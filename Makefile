@@ -2,6 +2,7 @@
 #   make run    builds the jar if needed and runs the proxy in the foreground (config.toml, 127.0.0.1:8000)
 #   make test   runs the whole suite: unit tests, then integration tests (*IT.java) against the packaged jar
 #   make bench  measures the proxy's overhead and writes docs/benchmarks.md
+#   make team   team mode for a try: PostgreSQL, Redis and two instances on one machine (docs/team-mode.md)
 # Also: make build, make clean. `make run CONFIG=my.toml PORT=9000 HOST=127.0.0.1` overrides the config.
 MVN ?= mvn -B
 JAR := target/kimi-proxy.jar
@@ -10,7 +11,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run test test-prereqs browser-deps engines bench clean
+.PHONY: build run team test test-prereqs browser-deps engines bench clean
 
 build: $(JAR)
 
@@ -19,6 +20,12 @@ $(JAR): pom.xml $(shell find src/main static -type f 2>/dev/null)
 
 run: $(JAR)
 	bin/kimi-proxy start --foreground --config $(CONFIG) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+# Ctrl-C stops all it started. TEAM_DIR keeps the engines' data between runs; TEAM_PORTS the instances'.
+TEAM_DIR ?= data/team
+TEAM_PORTS ?= 8001 8002
+team: $(JAR) engines
+	scripts/team.sh --dir $(TEAM_DIR) --config $(CONFIG) --ports "$(TEAM_PORTS)"
 
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
