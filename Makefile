@@ -2,6 +2,7 @@
 #   make run    builds the jar if needed and runs the proxy in the foreground (config.toml, 127.0.0.1:8000)
 #   make test   runs the whole suite: unit tests, then integration tests (*IT.java) against the packaged jar
 #   make bench  measures the proxy's overhead and writes docs/benchmarks.md
+#   make bench-team  the same figures for one solo proxy and a team of two instances
 #   make team   team mode for a try: PostgreSQL, Redis and two instances on one machine (docs/team-mode.md)
 # Also: make build, make clean. `make run CONFIG=my.toml PORT=9000 HOST=127.0.0.1` overrides the config.
 MVN ?= mvn -B
@@ -11,7 +12,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run team test test-prereqs browser-deps engines bench clean
+.PHONY: build run team test test-prereqs browser-deps engines bench bench-team clean
 
 build: $(JAR)
 
@@ -40,6 +41,11 @@ test: test-prereqs
 bench: $(JAR)
 	$(MVN) -q test-compile
 	java -Xmx512m $(BENCH_OPTS) -cp target/test-classes:$(JAR) io.kimiproxy.bench.ProxyBenchmark
+
+# One solo proxy against two instances of a team on one PostgreSQL and one Redis (docs/team-mode.md).
+bench-team: $(JAR) engines
+	$(MVN) -q test-compile
+	java -Xmx512m $(BENCH_OPTS) -cp target/test-classes:$(JAR) io.kimiproxy.bench.TeamBenchmark
 
 clean:
 	$(MVN) -q clean
