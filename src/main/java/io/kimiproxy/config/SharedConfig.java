@@ -10,6 +10,6 @@ import io.kimiproxy.core.util.Secret;
  * @param failOpen  when Redis cannot be reached: true lets requests through unlimited (with an
  *                  alert), false refuses them with 503
  * @param timeoutMs longest wait for one Redis call before it counts as a failure
- * @param instance  this instance's name in the shared feed (default: host:port)
+ * @param instance  this instance's name: in its alerts about Redis, on the agent runs it runs (default: host:port)
  */
 public record SharedConfig(Secret redisUrl, boolean failOpen, long timeoutMs, String instance) {}

@@ -18,8 +18,11 @@ public final class AgentModule implements Module {
 
   public static AgentModule create(Foundation f) {
     SelfAddress self = f.self();
-    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(), new SqlAgentRunStore(f.storage().pool(), f.storage().dialect()),
-        f.internal(), self.host(), self::port, f.scrubber());
+    String instance = f.config().shared() != null ? f.config().shared().instance()
+        : f.config().server().host() + ":" + f.config().server().port();
+    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(),
+        new SqlAgentRunStore(f.storage().pool(), f.storage().dialect(), instance), f.internal(), self.host(), self::port,
+        f.scrubber());
     return new AgentModule(runner, f.config().server().maxBodyBytes());
   }
 

@@ -13,32 +13,38 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Agent runs in SQLite: one row per run, replaced as the run moves on. */
+/**
+ * Agent runs in the database: one row per run, replaced as the run moves on, naming the instance
+ * that runs it, so that a restarted instance marks only its own unfinished runs interrupted.
+ */
 public final class SqlAgentRunStore implements AgentRunStore {
 
   private static final String COLUMNS = "id, agent_id, status, model, session_id, input_preview, result, "
       + "error_status, error_type, error_code, error_message, log, prompt_tokens, completion_tokens, request_id, "
       + "created_at, started_at, finished_at";
 
-  private static final String SAVE = "INSERT INTO agent_runs (" + COLUMNS + ") VALUES "
-      + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+  private static final String SAVE = "INSERT INTO agent_runs (" + COLUMNS + ", instance) VALUES "
+      + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
       + "status = excluded.status, result = excluded.result, error_status = excluded.error_status, "
       + "error_type = excluded.error_type, error_code = excluded.error_code, error_message = excluded.error_message, "
       + "log = excluded.log, prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, "
       + "request_id = excluded.request_id, started_at = excluded.started_at, finished_at = excluded.finished_at";
 
   private static final String INTERRUPT = "UPDATE agent_runs SET status = ?, finished_at = ?, error_status = ?, "
-      + "error_type = ?, error_code = ?, error_message = ?, log = %s WHERE status IN (?, ?)";
+      + "error_type = ?, error_code = ?, error_message = ?, log = %s WHERE status IN (?, ?) AND (instance = ? OR instance IS NULL)";
   /** Appends {ts, message} to the JSON array in the log column, in each engine's JSON functions. */
   private static final String SQLITE_LOG_LINE = "json_insert(log, '$[#]', json_object('ts', ?, 'message', ?))";
   private static final String PG_LOG_LINE = "(log::jsonb || jsonb_build_array(jsonb_build_object('ts', ?::bigint, 'message', ?::text)))::text";
 
   private final Pool pool;
   private final Dialect dialect;
+  private final String instance;
 
-  public SqlAgentRunStore(Pool pool, Dialect dialect) {
+  /** @param instance this instance's name among those sharing the database */
+  public SqlAgentRunStore(Pool pool, Dialect dialect, String instance) {
     this.pool = pool;
     this.dialect = dialect;
+    this.instance = instance;
   }
 
   @Override
@@ -52,7 +58,8 @@ public final class SqlAgentRunStore implements AgentRunStore {
         .addValue(e == null ? null : e.status()).addValue(e == null ? null : e.type())
         .addValue(e == null ? null : e.code()).addValue(e == null ? null : e.message())
         .addValue(log.encode()).addValue(run.promptTokens()).addValue(run.completionTokens())
-        .addValue(run.requestId()).addValue(run.createdMs()).addValue(run.startedMs()).addValue(run.finishedMs());
+        .addValue(run.requestId()).addValue(run.createdMs()).addValue(run.startedMs()).addValue(run.finishedMs())
+        .addValue(instance);
     return pool.preparedQuery(dialect.sql(SAVE)).execute(row).mapEmpty();
   }
 
@@ -80,7 +87,7 @@ public final class SqlAgentRunStore implements AgentRunStore {
     Tuple args = Tuple.tuple()
         .addValue(RunStatus.INTERRUPTED.label()).addValue(nowMs).addValue(error.status()).addValue(error.type())
         .addValue(error.code()).addValue(error.message()).addValue(nowMs).addValue(logMessage)
-        .addValue(RunStatus.QUEUED.label()).addValue(RunStatus.RUNNING.label());
+        .addValue(RunStatus.QUEUED.label()).addValue(RunStatus.RUNNING.label()).addValue(instance);
     String logLine = dialect == Dialect.SQLITE ? SQLITE_LOG_LINE : PG_LOG_LINE;
     return pool.preparedQuery(dialect.sql(INTERRUPT.formatted(logLine))).execute(args).map(rows -> rows.rowCount());
   }

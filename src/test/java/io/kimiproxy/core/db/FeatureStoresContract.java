@@ -40,7 +40,11 @@ interface FeatureStoresContract extends StorageUnderTest {
   RunError GONE = new RunError(503, "server_error", "agent_interrupted", "stopped");
 
   private AgentRunStore runs() {
-    return new SqlAgentRunStore(storage().pool(), storage().dialect());
+    return runs("here");
+  }
+
+  private AgentRunStore runs(String instance) {
+    return new SqlAgentRunStore(storage().pool(), storage().dialect(), instance);
   }
 
   @Test
@@ -78,6 +82,14 @@ interface FeatureStoresContract extends StorageUnderTest {
     assertEquals(List.of(new RunLogLine(1000, "queued"), new RunLogLine(5000, "interrupted: restart")),
         await(runs().find("bot", "q")).log());
     assertEquals(done, await(runs().find("bot", "s")));
+  }
+
+  @Test
+  default void should_interrupt_only_the_runs_of_the_instance_that_restarts() {
+    await(runs("a").save(AgentRun.queued("of-a", "bot", "p/m", "", 1000).started(1100)));
+    await(runs("b").save(AgentRun.queued("of-b", "bot", "p/m", "", 1000).started(1100)));
+    assertEquals(1, await(runs("a").interruptUnfinished(5000, GONE, "interrupted: restart")));
+    assertEquals(RunStatus.RUNNING, await(runs().find("bot", "of-b")).status());
   }
 
   @Test
