@@ -30,16 +30,7 @@ class TeamFailureTest {
   @RegisterExtension static final PostgresEngine PG = new PostgresEngine();
   @RegisterExtension static final RedisEngine REDIS = new RedisEngine();
 
-  private static final String CONFIG = """
-      [rate_limits]
-      max_wait_ms = 0
-
-      [providers.test]
-      base_url = "{{UPSTREAM}}/v1"
-      api_key = "${TEST_KEY}"
-      timeout_s = 10
-      max_retries = 0
-
+  private static final String CONFIG = TeamModeTest.PROVIDER + """
       [models."team/limited"]
       provider = "test"
       model = "upstream-model"

@@ -32,7 +32,8 @@ class TeamModeTest {
   @RegisterExtension static final PostgresEngine PG = new PostgresEngine();
   @RegisterExtension static final RedisEngine REDIS = new RedisEngine();
 
-  static final String CONFIG = """
+  /** The provider every team test calls (WireMock), no retries, limits that refuse at once. */
+  static final String PROVIDER = """
       [rate_limits]
       max_wait_ms = 0
 
@@ -42,6 +43,9 @@ class TeamModeTest {
       timeout_s = 10
       max_retries = 0
 
+      """;
+
+  static final String CONFIG = PROVIDER + """
       [models."team/limited"]
       provider = "test"
       model = "upstream-model"

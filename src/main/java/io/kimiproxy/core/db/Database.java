@@ -1,6 +1,5 @@
 package io.kimiproxy.core.db;
 
-import io.kimiproxy.core.ledger.LedgerStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
@@ -21,20 +20,15 @@ import org.sqlite.SQLiteDataSource;
  * worker threads, never on an event loop. WAL mode lets readers (the API) run beside the
  * batched writer; the busy timeout absorbs the short write locks.
  */
-public final class Database implements Storage {
+public final class Database extends OpenStorage {
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
-  private final Pool pool;
   private final Path file;
-  private final LedgerStore ledger;
-  private final Maintenance maintenance;
 
   private Database(Vertx vertx, Pool pool, Path file) {
-    this.pool = pool;
+    super(pool, Dialect.SQLITE, new SqliteLedgerStore(pool), new SqliteMaintenance(vertx, pool, file));
     this.file = file;
-    this.ledger = new SqliteLedgerStore(pool);
-    this.maintenance = new SqliteMaintenance(vertx, pool, file);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -61,26 +55,6 @@ public final class Database implements Storage {
     return ds;
   }
 
-  @Override
-  public Dialect dialect() {
-    return Dialect.SQLITE;
-  }
-
-  @Override
-  public Pool pool() {
-    return pool;
-  }
-
-  @Override
-  public LedgerStore ledger() {
-    return ledger;
-  }
-
-  @Override
-  public Maintenance maintenance() {
-    return maintenance;
-  }
-
   /** A local file has no outage to wait out: a failed write would fail again. */
   @Override
   public boolean unavailable(Throwable failure) {
@@ -96,22 +70,17 @@ public final class Database implements Storage {
     return file;
   }
 
-  @Override
-  public Future<Void> close() {
-    return pool.close();
-  }
-
   /** Applies every version not yet recorded, in order. */
   private Future<Void> migrate() {
-    return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+    return pool().query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
         .execute()
-        .compose(v -> pool.query("SELECT version FROM schema_version").execute())
+        .compose(v -> pool().query("SELECT version FROM schema_version").execute())
         .compose(rows -> {
           Set<Integer> applied = new HashSet<>();
           rows.forEach(row -> applied.add(row.getInteger("version")));
           Future<Void> chain = Future.succeededFuture();
           for (Migrations.Migration m : Migrations.pending(applied)) {
-            chain = chain.compose(v -> Dialect.SQLITE.transaction(pool, conn -> apply(conn, m)));
+            chain = chain.compose(v -> Dialect.SQLITE.transaction(pool(), conn -> apply(conn, m)));
           }
           return chain;
         });

@@ -1,6 +1,5 @@
 package io.kimiproxy.core.db;
 
-import io.kimiproxy.core.ledger.LedgerStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
@@ -24,7 +23,7 @@ import java.util.logging.Logger;
  * batch are pipelined on one connection. The schema is the same versioned migrations as SQLite's,
  * applied under an advisory lock so that instances starting together migrate once.
  */
-public final class PgDatabase implements Storage {
+public final class PgDatabase extends OpenStorage {
   private static final Logger LOG = Logger.getLogger(PgDatabase.class.getName());
   private static final int CONNECT_TIMEOUT_MS = 5_000;
   /** Statements waiting for a connection: beyond, they fail at once instead of piling up. */
@@ -32,17 +31,13 @@ public final class PgDatabase implements Storage {
   /** Held while migrating, by every instance: an arbitrary constant of the proxy's. */
   private static final long MIGRATION_LOCK = 0x6b70_6d69_6772L;
 
-  private final Pool pool;
   private final String where;
-  private final RequestPartitions partitions = new RequestPartitions();
-  private final LedgerStore ledger;
-  private final Maintenance maintenance;
+  private final RequestPartitions partitions;
 
-  private PgDatabase(Pool pool, String where) {
-    this.pool = pool;
+  private PgDatabase(Pool pool, String where, RequestPartitions partitions) {
+    super(pool, Dialect.POSTGRES, new PgLedgerStore(pool, partitions), new PgMaintenance(pool, where, partitions));
     this.where = where;
-    this.ledger = new PgLedgerStore(pool, partitions);
-    this.maintenance = new PgMaintenance(pool, where, partitions);
+    this.partitions = partitions;
   }
 
   /**
@@ -68,31 +63,11 @@ public final class PgDatabase implements Storage {
         .using(vertx)
         .build();
     String where = "postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
-    PgDatabase db = new PgDatabase(pool, where);
+    PgDatabase db = new PgDatabase(pool, where, new RequestPartitions());
     return db.migrate()
         .compose(v -> db.partitions.ahead(pool, System.currentTimeMillis()))
         .map(db)
         .onFailure(e -> pool.close());
-  }
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.POSTGRES;
-  }
-
-  @Override
-  public Pool pool() {
-    return pool;
-  }
-
-  @Override
-  public LedgerStore ledger() {
-    return ledger;
-  }
-
-  @Override
-  public Maintenance maintenance() {
-    return maintenance;
   }
 
   /**
@@ -114,13 +89,8 @@ public final class PgDatabase implements Storage {
     return where;
   }
 
-  @Override
-  public Future<Void> close() {
-    return pool.close();
-  }
-
   private Future<Void> migrate() {
-    return pool.withConnection(conn -> conn.query("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")").execute()
+    return pool().withConnection(conn -> conn.query("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")").execute()
         .compose(locked -> conn.query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY,"
             + " description TEXT NOT NULL, applied_at BIGINT NOT NULL)").execute())
         .compose(v -> conn.query("SELECT version FROM schema_version").execute())
