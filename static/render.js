@@ -10,6 +10,8 @@ export function h(tag, props = {}, ...children) {
     if (v == null || v === false) continue;
     if (k === 'text') node.textContent = v;
     else if (k === 'class') node.className = v;
+    // Through the CSSOM: the page's Content-Security-Policy refuses style attributes.
+    else if (k === 'style') node.style.cssText = v;
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : v);
   }

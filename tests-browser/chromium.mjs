@@ -9,16 +9,24 @@ import { join } from 'node:path';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
-/** Runs `use(page)` in a new browser, whatever happens closing it and removing its profile. */
+/**
+ * Runs `use(page, errors)` in a new browser, whatever happens closing it and removing its profile.
+ * `errors` collects uncaught page errors and what the page's Content-Security-Policy refused.
+ * `options.args` adds Chromium flags to the fixed ones.
+ */
 export async function withPage(options, use) {
   const profile = await mkdtemp(join(tmpdir(), 'kimi-proxy-chromium-'));
+  const { args = [], ...rest } = options;
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, acceptDownloads: true, ...options,
+    executablePath: '/usr/bin/chromium', headless: true, acceptDownloads: true, ...rest, args: [...ARGS, ...args],
   });
   try {
     const page = browser.pages()[0] || await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && m.text().includes('Content Security Policy')) errors.push(`refused by CSP: ${m.text()}`);
+    });
     try {
       await use(page, errors);
     } catch (e) {

@@ -1,5 +1,7 @@
 package io.kimiproxy.api;
 
+import io.kimiproxy.api.http.InvalidRequests;
+import io.kimiproxy.api.http.StrictFraming;
 import io.kimiproxy.api.security.RequestGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -28,8 +30,11 @@ final class HttpVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setIdleTimeout(0)
         .setMaxHeaderSize(64 * 1024)
-        .setWebSocketSubProtocols(List.of(RequestGuard.WEBSOCKET_PROTOCOL));
+        .setWebSocketSubProtocols(List.of(RequestGuard.WEBSOCKET_PROTOCOL))
+        .setHttp2ClearTextEnabled(false); // see StrictFraming
     return vertx.createHttpServer(options)
+        .connectionHandler(connection -> StrictFraming.install(connection, options))
+        .invalidRequestHandler(InvalidRequests::answer)
         .requestHandler(routes)
         .listen(port, host)
         .onSuccess(s -> server = s);

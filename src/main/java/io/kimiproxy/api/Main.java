@@ -4,6 +4,7 @@ import io.kimiproxy.config.ConfigException;
 import io.kimiproxy.config.ConfigLoader;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.SqliteBackup;
+import io.kimiproxy.core.util.PrivateFiles;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public final class Main {
     Path folder = cli.out() != null ? cli.out() : config.databaseFile().toAbsolutePath().getParent().resolve("backups");
     Path target = folder.resolve("kimi-proxy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".db");
     try {
-      Files.createDirectories(folder);
+      PrivateFiles.folder(folder);
       SqliteBackup.copy(config.databaseFile(), target);
       System.out.println(target);
       try (Stream<Path> files = Files.list(folder)) {

@@ -174,8 +174,7 @@ public final class ProxyServer implements Generations {
 
   private Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
     long maxBody = f.config().server().maxBodyBytes();
-    Router router = ApiRouter.create(f.vertx(), maxBody);
-    router.route().handler(new RequestGuard(f.config().server(), f.internal()));
+    Router router = ApiRouter.create(f.vertx(), maxBody, new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.chat()));
     }

@@ -1,5 +1,6 @@
 package io.kimiproxy.config;
 
+import io.kimiproxy.core.http.HostNames;
 import io.kimiproxy.core.util.Secret;
 import java.io.IOException;
 import java.net.URI;
@@ -95,7 +96,7 @@ public final class ConfigLoader {
   /** A proxy reachable from other machines must demand client keys. */
   public static void checkListen(ProxyConfig config) {
     ServerConfig server = config.server();
-    if (!ServerConfig.isLoopback(server.host()) && !server.authRequired()) {
+    if (!HostNames.isLoopback(server.host()) && !server.authRequired()) {
       String name = config.source().getFileName() == null ? "config" : config.source().getFileName().toString();
       throw new ConfigException(name, "server.host",
           "'" + server.host() + "' is not a loopback address: set server.api_keys so that only your clients can spend your provider keys");
@@ -167,10 +168,11 @@ public final class ConfigLoader {
       if (rate.any()) limits.put("provider:" + name, rate);
       Resilience resilience = resilience(p);
       Compat compat = new Compat(optionalBool(p, "stream_options"), optionalBool(p, "max_completion_tokens"));
+      FallbackPrice fallbackPrice = fallbackPrice(p);
       p.finish();
       out.put(name, new ProviderConfig(name, type, baseUrl, key, keyEnv, keyless,
           new Timeouts(connect * 1000, firstByte * 1000, idle * 1000, total * 1000), maxConnections, headers,
-          resilience, compat));
+          resilience, compat, fallbackPrice));
     }
     return out;
   }
@@ -183,6 +185,12 @@ public final class ConfigLoader {
     int failures = (int) p.integer("breaker_failures", d.breakerFailures(), 1, 1000);
     long reset = p.integer("breaker_reset_s", d.breakerResetMs() / 1000, 1, 3600);
     return new Resilience(retries, baseMs, retryAfterMax * 1000, failures, reset * 1000);
+  }
+
+  /** Set by either key (the other then costs nothing); null when the config sets neither. */
+  private static FallbackPrice fallbackPrice(TomlSection p) {
+    if (!p.has("fallback_input_price") && !p.has("fallback_output_price")) return null;
+    return new FallbackPrice(p.decimal("fallback_input_price", 0, 0), p.decimal("fallback_output_price", 0, 0));
   }
 
   /** A boolean the config may leave unset, so that the code's own default for the provider applies. */

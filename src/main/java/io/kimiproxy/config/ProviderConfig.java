@@ -13,16 +13,18 @@ import java.util.Map;
  * @param headers   extra headers sent with every call (e.g. OpenRouter's attribution headers)
  * @param resilience retries, backoff and circuit breaker settings
  * @param compat    what an OpenAI-compatible server accepts, where the config says so
+ * @param fallbackPrice the price of a call to a model with none of its own, or null when the config sets none
  */
 public record ProviderConfig(String name, WireType type, URI baseUrl, Secret apiKey, String apiKeyEnv,
                              boolean keyless, Timeouts timeouts, int maxConnections,
-                             Map<String, String> headers, Resilience resilience, Compat compat) {
+                             Map<String, String> headers, Resilience resilience, Compat compat,
+                             FallbackPrice fallbackPrice) {
 
-  /** A provider with the default retries and breaker and no compat switches (for one built by hand, as in tests). */
+  /** A provider with the default retries and breaker, no compat switches and no fallback price (for one built by hand, as in tests). */
   public ProviderConfig(String name, WireType type, URI baseUrl, Secret apiKey, String apiKeyEnv, boolean keyless,
                         Timeouts timeouts, int maxConnections, Map<String, String> headers) {
     this(name, type, baseUrl, apiKey, apiKeyEnv, keyless, timeouts, maxConnections, headers, Resilience.DEFAULTS,
-        Compat.UNSET);
+        Compat.UNSET, null);
   }
 
   /** The base URL's path ("/v1", "/openai/v1"), to which adapters append their endpoint. */

@@ -33,9 +33,4 @@ public record ServerConfig(String host, int port, List<ClientKey> keys, long max
   public ServerConfig withListen(String newHost, int newPort) {
     return new ServerConfig(newHost, newPort, keys, maxBodyBytes, allowedHosts, allowedOrigins);
   }
-
-  public static boolean isLoopback(String host) {
-    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1")
-        || host.equals("[::1]") || host.startsWith("127.");
-  }
 }

@@ -64,6 +64,7 @@ class ContinueUsageApiTest {
           .withHeader("Content-Type", "application/json")
           .withBody(Fixtures.bytes("openai/chat-nonstream-gpt5-reasoning-tokens.json"))));
       assertEquals(200, proxy.send(proxy.request("/v1/chat/completions").header("User-Agent", "Continue/1.2.10")
+          .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(false))).build()).statusCode());
       Files.writeString(log, "[info] Prompt tokens: 11\n[info] Completion tokens: 228\n", StandardOpenOption.APPEND);
 

@@ -77,6 +77,7 @@ class KeyLeakTest {
     proxy.upstream().stubFor(Stubs.chat().willReturn(upstreamAnswer));
     HttpResponse<String> response = proxy.send(proxy.request("/v1/chat/completions")
         .header("Authorization", "Bearer " + clientKey)
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(stream))).build());
     seen.add(describe(response));
   }
@@ -108,6 +109,7 @@ class KeyLeakTest {
       proxy.upstream().stubFor(Stubs.chat().willReturn(Stubs.json(401, "openai/error-401-invalid-api-key.json").withBody(ECHOED_401)));
       HttpResponse<String> response = proxy.send(proxy.request("/v1/chat/completions")
           .header("Authorization", "Bearer " + CLIENT_KEY)
+          .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(false))).build());
       assertEquals(401, response.statusCode());
       assertTrue(response.body().contains("Incorrect API key provided: [redacted]. You can find your API key"), response.body());

@@ -153,6 +153,7 @@ class LedgerApiTest {
   private static void chat(TestProxy proxy, String userAgent, String session, String model, int status) {
     HttpResponse<String> response = proxy.send(proxy.request("/v1/chat/completions")
         .header("User-Agent", userAgent).header("X-Session-Id", session)
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(false).replace("test/model", model))).build());
     assertEquals(status, response.statusCode(), response.body());
   }

@@ -29,6 +29,7 @@ class NonStreamingRelayTest {
     proxy.upstream().stubFor(Stubs.chat().willReturn(Stubs.json(200, "groq/chat-nonstream-usage-timings.json")));
     HttpResponse<byte[]> response = proxy.http().send(
         proxy.request("/v1/chat/completions").header("X-Session-Id", "relay-usage")
+            .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(false))).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, response.statusCode());

@@ -90,7 +90,7 @@ class SecurityTest {
   void should_send_the_provider_key_upstream_never_the_client_key(TestProxy proxy) {
     proxy.upstream().stubFor(Stubs.chat().willReturn(Stubs.json(200, "openai/chat-nonstream-parallel-tool-calls.json")));
     HttpResponse<String> response = proxy.send(authorized(proxy, "/v1/chat/completions")
-        .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(false))).build());
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(false))).build());
     assertEquals(200, response.statusCode(), response.body());
 
     LoggedRequest upstream = proxy.upstream().getAllServeEvents().get(0).getRequest();

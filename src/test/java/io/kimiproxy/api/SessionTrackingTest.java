@@ -71,6 +71,7 @@ class SessionTrackingTest {
 
   private static HttpResponse<String> chat(TestProxy proxy, String userAgent, String sessionHeader, JsonArray messages) {
     HttpRequest.Builder request = proxy.request("/v1/chat/completions").header("User-Agent", userAgent)
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("model", "test/model").put("messages", messages).encode()));
     if (sessionHeader != null) request.header("X-Session-Id", sessionHeader);
     HttpResponse<String> response = proxy.send(request.build());

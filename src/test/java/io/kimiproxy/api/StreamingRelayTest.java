@@ -48,6 +48,7 @@ class StreamingRelayTest {
         .withChunkedDribbleDelay(10, 3000)));
     long start = System.nanoTime();
     HttpResponse<InputStream> response = proxy.http().send(proxy.request("/v1/chat/completions")
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(TestProxy.chat(true))).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, response.statusCode());
     assertEquals("text/event-stream; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());

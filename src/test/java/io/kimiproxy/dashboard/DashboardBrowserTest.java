@@ -56,6 +56,14 @@ class DashboardBrowserTest {
     }
   }
 
+  /** Issue 11: a page elsewhere frames the dashboard; a page at a rebinding name reads data and flips a switch. */
+  @Test
+  void should_stay_out_of_reach_of_framing_and_rebinding_pages() throws Exception {
+    try (TestProxy proxy = answering("")) {
+      node("dashboard-attacks.test.mjs", proxy.baseUrl());
+    }
+  }
+
   /** Runs a script of the harness; its output is in target/browser/<script>.log and in the failure. */
   private static void node(String script, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("node", HARNESS.resolve(script).toString()));

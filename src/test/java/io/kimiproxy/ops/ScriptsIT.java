@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -219,7 +220,59 @@ class ScriptsIT {
     assertTrue(proxy.waitFor(20, TimeUnit.SECONDS), "the proxy did not stop on SIGTERM");
   }
 
+  /** Issue 11, item 3: whatever umask the user starts it with, what the proxy writes is theirs alone. */
+  @Test
+  void should_keep_every_file_it_writes_private_under_any_umask() throws Exception {
+    Run started = run(withUmask000("bin/kimi-proxy", "start", "--config", config.toString()));
+    assertEquals(0, started.exit(), started.toString());
+    String url = "http://127.0.0.1:" + port;
+    assertEquals(404, post(url + "/v1/chat/completions", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+        .statusCode());
+    assertEquals(200, get(url + "/api/sessions").statusCode()); // the row is written
+    Run backup = run(withUmask000("scripts/backup.sh", "--config", config.toString()));
+    assertEquals(0, backup.exit(), backup.toString());
+    Path copy = Path.of(backup.out().trim());
+
+    for (Path folder : List.of(dir.resolve("data"), dir.resolve("store"), copy.getParent())) {
+      assertEquals("rwx------", mode(folder), folder.toString());
+    }
+    for (String file : List.of("data/kimi-proxy.pid", "data/kimi-proxy.url", "data/kimi-proxy.log", "store/kimi-proxy.db",
+        "store/kimi-proxy.db-wal", "store/kimi-proxy.db-shm")) {
+      assertEquals("rw-------", mode(dir.resolve(file)), file);
+    }
+    assertEquals("rw-------", mode(copy), copy.toString());
+    assertEquals(0, run("bin/kimi-proxy", "stop", "--config", config.toString()).exit());
+  }
+
+  /** Issue 11, item 7: a static/ folder where the proxy happens to start is not its dashboard. */
+  @Test
+  void should_serve_the_dashboard_from_the_jar_whatever_folder_it_starts_in() throws Exception {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/static"));
+    Files.writeString(elsewhere.resolve("index.html"), "<script>planted()</script>");
+    Files.writeString(elsewhere.resolve("planted.js"), "planted()");
+    Process proxy = spawn(child("java", "-jar", JAR.toString(), "--config", config.toString())
+        .directory(elsewhere.getParent().toFile()));
+    String url = "http://127.0.0.1:" + port;
+    awaitHealth(proxy, url);
+    HttpResponse<String> page = get(url + "/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<title>Kimi Proxy</title>") && !page.body().contains("planted"), page.body());
+    assertEquals(404, get(url + "/planted.js").statusCode());
+  }
+
   // ----------------------------------------------------------------------------------- helpers
+
+  /** A command of the repository run under umask 0000, where every file would be created world-writable. */
+  private static String[] withUmask000(String script, String... args) {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 000 && exec \"$0\" \"$@\"", ROOT.resolve(script).toString()));
+    command.addAll(List.of(args));
+    return command.toArray(String[]::new);
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+
 
   record Run(int exit, String out, String err) {
     @Override

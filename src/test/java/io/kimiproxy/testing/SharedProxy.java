@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One {@link TestProxy} for all tests of a class (starting a proxy, WireMock and a database per
- * test would be slow on a shared machine): started before the first test, WireMock reset before
- * each, closed after the last. Tests receive it as a {@code TestProxy} parameter.
+ * test would be slow on a shared machine): started before the first test, WireMock, the breakers
+ * and the providers' cool-downs reset before each, closed after the last. Tests receive it as a {@code TestProxy} parameter.
  *
  * <pre>{@code @RegisterExtension static final SharedProxy PROXY = SharedProxy.with("...config...");}</pre>
  */
@@ -49,6 +49,7 @@ public final class SharedProxy implements BeforeAllCallback, BeforeEachCallback,
   @Override
   public void beforeEach(ExtensionContext context) {
     proxy.upstream().resetAll();
+    proxy.server().providerHealth().resetBreakers();
   }
 
   @Override

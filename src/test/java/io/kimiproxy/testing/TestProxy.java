@@ -88,11 +88,24 @@ public final class TestProxy implements AutoCloseable {
 
   /** @param storageExtra extra lines for the [storage] table (retention_days, vacuum_interval_h...) */
   public static TestProxy startIn(Path folder, String providersAndModels, String serverExtra, String storageExtra) {
+    return launch(folder, "path = \"test.db\"\n" + storageExtra, providersAndModels, serverExtra);
+  }
+
+  /** A proxy whose database is at {@code databasePath}, relative to a fresh folder (for the folders it creates). */
+  public static TestProxy startWithDatabaseAt(String databasePath, String providersAndModels) {
+    try {
+      return launch(Files.createTempDirectory("kimi-proxy-test"), "path = \"" + databasePath + "\"\n", providersAndModels, "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TestProxy launch(Path folder, String storage, String providersAndModels, String serverExtra) {
     WireMockServer upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort()
         .asynchronousResponseEnabled(true).containerThreads(32));
     upstream.start();
     try {
-      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\npath = \"test.db\"\n" + storageExtra + "\n\n"
+      String text = "[server]\nhost = \"127.0.0.1\"\nport = 0\n" + serverExtra + "\n\n[storage]\n" + storage + "\n\n"
           + providersAndModels.replace("{{UPSTREAM}}", upstream.baseUrl());
       Path file = folder.resolve("config.toml");
       Files.writeString(file, text);

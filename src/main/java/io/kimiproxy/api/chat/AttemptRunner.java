@@ -9,22 +9,24 @@ import io.kimiproxy.proxy.chain.ChatStep;
 import io.kimiproxy.proxy.resilience.Backoff;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
+import io.kimiproxy.proxy.resilience.RequestCalls;
 import io.kimiproxy.proxy.routing.Route;
+import io.kimiproxy.proxy.upstream.Deadline;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 /**
  * Tries the routes of a request's plan until one answers. Each route gets up to 1 + max_retries
  * calls, apart by backoff with jitter (or the provider's Retry-After, up to a cap), each admitted
- * by the steps (limits, budgets) and made through the provider's circuit breaker; when they are
- * spent, or the breaker is open, the next fallback alias takes over. Only retriable failures
- * (connect errors, timeouts, 429, 5xx, 529) are tried again, and never once bytes of the answer
- * reached the client.
+ * by the steps (limits, budgets) and made through the provider's circuit breaker and cool-down;
+ * when they are spent, or the breaker is open, the next fallback alias takes over. Only retriable
+ * failures (connect errors, timeouts, 429, 5xx, 529) are tried again, and never once bytes of the
+ * answer reached the client. All of it fits in the request's one deadline, and each provider's
+ * breaker hears of the request once (see {@link RequestCalls}).
  *
  * <p>Every attempt but the last is recorded as its own ledger row linked to the request; the last
  * is the request's own row, recorded by the pipeline when everything is over.
@@ -46,36 +48,42 @@ final class AttemptRunner {
   }
 
   Future<Void> run(ChatExchange x) {
-    return onRoute(x, 0);
+    RequestCalls calls = new RequestCalls(x.vertx(),
+        new Deadline(x.startNanos(), x.routes().get(0).provider().timeouts().totalMs()));
+    return onRoute(x, 0, calls)
+        .recover(failure -> Future.failedFuture(failure instanceof ProxyError error ? calls.answer(error) : failure))
+        .andThen(done -> calls.settle());
   }
 
-  private Future<Void> onRoute(ChatExchange x, int index) {
+  private Future<Void> onRoute(ChatExchange x, int index, RequestCalls calls) {
     Route route = x.routes().get(index);
-    return withRetries(x, route, 0).recover(failure -> {
+    return withRetries(x, route, 0, calls).recover(failure -> {
       boolean lastRoute = index + 1 == x.routes().size();
-      if (lastRoute || !(failure instanceof ProxyError error) || !error.retriable() || x.committed()) {
+      if (lastRoute || !(failure instanceof ProxyError error) || !error.retriable() || x.committed()
+          || calls.deadline().passed()) {
         return Future.failedFuture(failure);
       }
       recorder.recordAttempt(x, error);
       Route next = x.routes().get(index + 1);
       fallingBack(x, route, next, ProxyError.CIRCUIT_OPEN.equals(error.code()) ? "circuit_open" : "retries_exhausted");
-      return onRoute(x, index + 1);
+      return onRoute(x, index + 1, calls);
     });
   }
 
-  private Future<Void> withRetries(ChatExchange x, Route route, int retry) {
+  private Future<Void> withRetries(ChatExchange x, Route route, int retry, RequestCalls calls) {
     x.startAttempt(route);
     ProviderHealth provider = health.of(route.provider().name());
     return admit(x, route, 0, new ArrayList<>())
-        .compose(admission -> provider.<Void>call(() -> attempt.run(x, route, provider, admission))
+        .compose(admission -> calls.<Void>call(provider, () -> attempt.run(x, route, provider, admission, calls.deadline()))
             .andThen(done -> admission.settle(done.succeeded() && x.usage() != null ? x.usage().totalTokens() : 0)))
         .recover(failure -> {
-          long delay = failure instanceof ProxyError error ? retryDelay(x, route, error, retry) : Backoff.GIVE_UP;
+          long delay = failure instanceof ProxyError error && error.retriable() && !x.committed()
+              ? calls.retryDelay(route.provider().resilience(), retry, error) : Backoff.GIVE_UP;
           if (delay == Backoff.GIVE_UP) return Future.failedFuture(failure);
           recorder.recordAttempt(x, (ProxyError) failure);
           return sleep(x, delay).compose(v -> x.response().closed()
               ? Future.failedFuture(ProxyError.clientClosed())
-              : withRetries(x, route, retry + 1));
+              : withRetries(x, route, retry + 1, calls));
         });
   }
 
@@ -107,13 +115,6 @@ final class AttemptRunner {
         real.forEach(a -> a.answered(header));
       }
     };
-  }
-
-  private static long retryDelay(ChatExchange x, Route route, ProxyError error, int retry) {
-    // An open breaker made no call: trying the same provider again would only be refused again.
-    if (!error.retriable() || x.committed() || ProxyError.CIRCUIT_OPEN.equals(error.code())) return Backoff.GIVE_UP;
-    return Backoff.delayMs(route.provider().resilience(), retry, error.retryAfter(),
-        ThreadLocalRandom.current().nextDouble());
   }
 
   private static Future<Void> sleep(ChatExchange x, long ms) {

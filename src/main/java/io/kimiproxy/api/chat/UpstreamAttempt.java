@@ -11,6 +11,7 @@ import io.kimiproxy.proxy.chain.ChatStep;
 import io.kimiproxy.proxy.resilience.ProviderHealth;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.stream.StreamRelay;
+import io.kimiproxy.proxy.upstream.Deadline;
 import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
@@ -44,11 +45,11 @@ final class UpstreamAttempt {
     this.steps = steps;
   }
 
-  Future<Void> run(ChatExchange x, Route route, ProviderHealth health, Admission admission) {
+  Future<Void> run(ChatExchange x, Route route, ProviderHealth health, Admission admission, Deadline deadline) {
     WireAdapter adapter = adapters.forType(route.provider().type());
     HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
-    return upstream.send(route.provider(), adapter.toUpstream(x.request(), route))
+    return upstream.send(route.provider(), adapter.toUpstream(x.request(), route), deadline)
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
           admission.answered(exchange::header);

@@ -2,14 +2,18 @@ package io.kimiproxy.api.security;
 
 import io.kimiproxy.core.http.ErrorReplies;
 import io.kimiproxy.config.ServerConfig;
+import io.kimiproxy.core.http.HostNames;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.Secret;
+import io.kimiproxy.features.live.DashboardRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -20,26 +24,23 @@ import java.util.regex.Pattern;
  * The first handler of every request. A web page the user happens to open must not be able to
  * spend their provider keys or read their prompts, so:
  * <ul>
- *   <li>the Host header must be a loopback name, an IP literal or a configured name (a DNS
- *       rebinding attack arrives with the attacker's domain name);</li>
+ *   <li>the Host header must be {@code localhost}, an IP literal or a configured name, matched
+ *       exactly (a DNS rebinding attack arrives with the attacker's domain name, which may well
+ *       begin with {@code 127.0.0.1.});</li>
  *   <li>a browser Origin must be the proxy's own or a configured one;</li>
  *   <li>with {@code server.api_keys} set, every request but the health check and the dashboard's
  *       page (which holds no data) carries a valid bearer key. Browsers cannot set Authorization on a
- *       WebSocket, so on {@link #WEBSOCKET_PATH} the key may also come as {@code ?key=} or as a
+ *       WebSocket, so on {@link DashboardRoutes#WEBSOCKET_PATH} the key may also come as {@code ?key=} or as a
  *       subprotocol {@code kimi-key.<base64url of the key>} next to {@link #WEBSOCKET_PROTOCOL};</li>
  *   <li>the proxy's calls to itself ({@link InternalCalls}) carry its per-process token instead.</li>
  * </ul>
  */
 public final class RequestGuard implements Handler<RoutingContext> {
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  public static final String WEBSOCKET_PATH = "/ws";
   /** The subprotocol the server selects, so the browser accepts the handshake that carried the key. */
   public static final String WEBSOCKET_PROTOCOL = "kimi-proxy";
   private static final String KEY_PROTOCOL_PREFIX = "kimi-key.";
   private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/");
-  /** The dashboard's files (static/): code and styles, no data. */
-  public static final String PAGE_FILES = "/[A-Za-z0-9_-]+\\.(html|js|css)";
-  private static final Pattern PAGE_FILE = Pattern.compile(PAGE_FILES);
+  private static final Pattern PAGE_FILE = Pattern.compile(DashboardRoutes.PAGE_FILES);
   /**
    * The routing context's data item naming the client key a request carried: "key-N" for the
    * N-th of server.api_keys, the table's name for a named key ([keys.NAME]), never the key itself;
@@ -92,18 +93,40 @@ public final class RequestGuard implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  /** Exact names only: {@code localhost}, an IP literal, {@code server.host} or one of {@code server.allowed_hosts}. */
   boolean hostAllowed(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) return true; // IPv6 literal
-    if (ServerConfig.isLoopback(h) || IPV4.matcher(h).matches()) return true;
-    if (h.equals(server.host().toLowerCase(Locale.ROOT))) return true;
-    return server.allowedHosts().stream().anyMatch(a -> a.equalsIgnoreCase(h));
+    String h = HostNames.normalized(host);
+    if (h.equals("localhost") || HostNames.isIpLiteral(h)) return true;
+    if (h.equals(HostNames.normalized(server.host()))) return true;
+    return server.allowedHosts().stream().anyMatch(a -> HostNames.normalized(a).equals(h));
   }
 
+  /**
+   * The proxy's own origin is the address the request came to, on the same port; the loopback
+   * names are one machine, so {@code http://localhost:PORT} is as much the proxy as
+   * {@code http://127.0.0.1:PORT}. Else one of {@code server.allowed_origins}.
+   */
   private boolean originAllowed(String origin, HostAndPort authority) {
-    String own = authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
-    if (origin.equalsIgnoreCase("http://" + own) || origin.equalsIgnoreCase("https://" + own)) return true;
-    return server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin));
+    if (server.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin))) return true;
+    URI uri;
+    try {
+      uri = new URI(origin);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+        || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()) || uri.getRawQuery() != null) {
+      return false;
+    }
+    int defaultPort = scheme.equals("https") ? 443 : 80;
+    int originPort = uri.getPort() > 0 ? uri.getPort() : defaultPort;
+    // A Host without a port is the scheme's default one (behind a TLS front end, 443).
+    int ownPort = authority.port() > 0 ? authority.port() : defaultPort;
+    if (originPort != ownPort) return false;
+    String originHost = HostNames.normalized(uri.getHost());
+    String ownHost = HostNames.normalized(authority.host());
+    return originHost.equals(ownHost) || HostNames.isLoopback(originHost) && HostNames.isLoopback(ownHost);
   }
 
   private static boolean isPublic(HttpServerRequest request) {
@@ -115,7 +138,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
-        : request.path().equals(WEBSOCKET_PATH) ? webSocketKey(request) : null;
+        : request.path().equals(DashboardRoutes.WEBSOCKET_PATH) ? webSocketKey(request) : null;
     if (presented == null) return 0;
     int found = 0;
     for (int i = 0; i < server.keys().size(); i++) {

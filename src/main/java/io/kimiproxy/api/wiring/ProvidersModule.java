@@ -2,9 +2,9 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.api.routes.ProviderRoutes;
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.proxy.resilience.LocalBreakerState;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.resilience.RedisBreakers;
-import io.kimiproxy.proxy.resilience.TeamBreakers;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,18 +28,19 @@ public final class ProvidersModule implements Module {
   }
 
   public static ProvidersModule create(Foundation f, LiveModule live) {
+    // A team's instances share their breakers and cool-downs through Redis; one proxy keeps its own.
     RedisBreakers team = f.redis() == null ? null : new RedisBreakers(f.redis());
     ProviderHealthRegistry health = new ProviderHealthRegistry(f.vertx(), f.config(), live.events(),
-        team == null ? TeamBreakers.SOLO : team);
+        provider -> team == null ? new LocalBreakerState(provider.resilience()) : team.state(provider));
     ProvidersModule module = new ProvidersModule(f.config(), health, live, team);
     f.config().providers().keySet().forEach(module::gauge);
     return module;
   }
 
-  /** A team's instance starts with the breakers the others have open. */
+  /** A team's instance starts with the breakers the others have open and the pauses providers asked for. */
   @Override
   public Future<Void> beforeListening() {
-    return team == null ? Future.succeededFuture() : team.listen(health, config.get().providers().keySet());
+    return team == null ? Future.succeededFuture() : team.listen();
   }
 
   @Override

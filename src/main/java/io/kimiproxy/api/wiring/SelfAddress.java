@@ -1,6 +1,6 @@
 package io.kimiproxy.api.wiring;
 
-import io.kimiproxy.config.ServerConfig;
+import io.kimiproxy.core.http.HostNames;
 
 /**
  * Where the proxy reaches itself for its own calls (compaction summaries, agent runs): known as
@@ -12,7 +12,7 @@ public final class SelfAddress {
 
   SelfAddress(String listenHost) {
     // Loopback, unless the proxy listens on one specific other address.
-    this.host = ServerConfig.isLoopback(listenHost) || listenHost.equals("0.0.0.0") || listenHost.equals("::")
+    this.host = HostNames.isLoopback(listenHost) || listenHost.equals("0.0.0.0") || listenHost.equals("::")
         ? "127.0.0.1" : listenHost;
   }
 

@@ -1,5 +1,6 @@
 package io.kimiproxy.core.db;
 
+import io.kimiproxy.core.util.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
@@ -7,7 +8,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -31,11 +31,16 @@ public final class Database extends OpenStorage {
     this.file = file;
   }
 
-  /** Opens (creating if needed) the database file and brings its schema up to date. */
+  /**
+   * Opens (creating if needed) the database file and brings its schema up to date. The file is
+   * made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+   */
   public static Future<Database> open(Vertx vertx, Path file) {
     return vertx.executeBlocking(() -> {
       Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) Files.createDirectories(parent);
+      if (parent != null) PrivateFiles.folder(parent);
+      PrivateFiles.file(file);
+      for (String suffix : new String[] {"-wal", "-shm"}) PrivateFiles.tighten(Path.of(file + suffix));
       return file;
     }, false).compose(path -> {
       Pool pool = JDBCPool.pool(vertx, dataSource(path), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db"));

@@ -1,5 +1,6 @@
 package io.kimiproxy.core.db;
 
+import io.kimiproxy.core.util.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,11 +16,15 @@ public final class SqliteBackup {
 
   public static void copy(Path database, Path target) throws SQLException, java.io.IOException {
     if (!Files.exists(database)) throw new java.io.FileNotFoundException("no database at " + database);
-    if (Files.exists(target)) throw new java.nio.file.FileAlreadyExistsException(target.toString());
+    // Created empty and 0600 first (VACUUM INTO fills an empty file): the copy holds every prompt.
+    PrivateFiles.newFile(target);
     try (Connection conn = Database.dataSource(database).getConnection();
          PreparedStatement statement = conn.prepareStatement("VACUUM INTO ?")) {
       statement.setString(1, target.toAbsolutePath().toString());
       statement.execute();
+    } catch (SQLException e) {
+      Files.deleteIfExists(target);
+      throw e;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.kimiproxy.features.cache;
 
+import io.kimiproxy.core.util.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +19,8 @@ public final class FileCacheBodies implements CacheBodies {
 
   @Override
   public Future<Void> write(String key, Buffer body) {
-    return fs().mkdirs(dir.toString()).compose(v -> fs().writeFile(file(key), body));
+    // Answers are prompts' replies: the owner's only, whatever the umask.
+    return PrivateFiles.folder(fs(), dir.toString()).compose(v -> PrivateFiles.write(fs(), file(key), body));
   }
 
   @Override

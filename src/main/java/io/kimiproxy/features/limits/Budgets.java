@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -47,6 +48,18 @@ final class Budgets {
     return ProxyError.of(429, ErrorType.INSUFFICIENT_QUOTA, "insufficient_quota",
         "The " + b.name() + " budget of " + formatted(b, b.limit()) + " is spent; it resets "
             + Instant.ofEpochMilli(periodEnd(b.period(), nowMs)) + ".");
+  }
+
+  /** The refusal of a call without a price under the first blocking USD budget of its scopes, or null. */
+  static ProxyError unpriced(List<BudgetConfig> budgets, Set<String> scopes, String model, String provider) {
+    for (BudgetConfig b : budgets) {
+      if (b.block() && b.metric() == BudgetConfig.Metric.USD && applies(b, scopes)) {
+        return ProxyError.of(403, ErrorType.PERMISSION, "unpriced_model", "'" + model + "' has no price, and the "
+            + b.name() + " budget counts US dollars: use a model alias with a price (GET /v1/models), or set "
+            + "providers." + provider + ".fallback_input_price and fallback_output_price.");
+      }
+    }
+    return null;
   }
 
   static void alert(AlertCenter alerts, BudgetConfig c, int level, double used) {

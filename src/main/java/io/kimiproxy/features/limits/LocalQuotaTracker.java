@@ -75,6 +75,11 @@ public final class LocalQuotaTracker implements QuotaTracker {
   }
 
   @Override
+  public ProxyError unpriced(Set<String> scopes, String model, String provider) {
+    return Budgets.unpriced(budgets.stream().map(b -> b.config).toList(), scopes, model, provider);
+  }
+
+  @Override
   public void record(Set<String> scopes, long tokens, double usd) {
     List<Runnable> raised = new ArrayList<>();
     synchronized (this) {

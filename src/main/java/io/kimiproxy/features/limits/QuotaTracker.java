@@ -1,5 +1,6 @@
 package io.kimiproxy.features.limits;
 
+import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.ledger.Spending;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,13 @@ public interface QuotaTracker {
    * refusal of a blocking budget that is spent (or wholly held by requests in flight).
    */
   Future<Reservation> reserve(Set<String> scopes, long maxTokens, double maxUsd);
+
+  /**
+   * The refusal for a call whose cost is unknown ({@code <provider>/<model>} with no fallback price):
+   * under a blocking USD budget it would count as $0, so a spent budget could be spent again and
+   * again; tokens budgets still count it. Null when nothing stands against it.
+   */
+  ProxyError unpriced(Set<String> scopes, String model, String provider);
 
   /** What a call really cost. */
   void record(Set<String> scopes, long tokens, double usd);

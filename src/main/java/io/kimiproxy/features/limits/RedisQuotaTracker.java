@@ -1,6 +1,7 @@
 package io.kimiproxy.features.limits;
 
 import io.kimiproxy.config.BudgetConfig;
+import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.ledger.Spending;
 import io.kimiproxy.core.shared.RedisLink;
 import io.kimiproxy.core.shared.RedisScript;
@@ -113,6 +114,11 @@ public final class RedisQuotaTracker implements QuotaTracker {
 
   private void release(List<String> keys, List<String> held) {
     redis.eval(RELEASE, keys, held).onFailure(e -> LOG.fine("budget hold not released: " + e));
+  }
+
+  @Override
+  public ProxyError unpriced(Set<String> scopes, String model, String provider) {
+    return Budgets.unpriced(budgets, scopes, model, provider);
   }
 
   @Override

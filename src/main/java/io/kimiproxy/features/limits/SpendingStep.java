@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 /**
  * Stands before every call to a provider: a client key limited to some models refuses the others
  * (403 model_not_allowed); a spent blocking budget refuses it (429 insufficient_quota), else the
- * call's largest cost is held in its budgets while it runs; then the rate limits of the provider,
+ * call's largest cost is held in its budgets while it runs; a blocking USD budget a call without a
+ * price would slip past refuses it too (403 unpriced_model); then the rate limits of the provider,
  * the model alias and the client key must all have room (the limiter waits up to max_wait_ms,
  * else 429). A retry or a fallback is a new call and passes again. Every ledger row then counts
  * against the budgets.
@@ -47,7 +48,12 @@ public final class SpendingStep implements ChatStep {
     long estimate = x.promptCount() == null ? 0 : x.promptCount().total();
     MaximumCost most = MaximumCost.of(x.request().options().maxTokens(), route.model(), estimate);
     String provider = route.provider().name();
-    return quotas.reserve(scopes, most.tokens(), most.usd()).compose(hold -> limiter.acquire(List.copyOf(scopes), estimate)
+    return quotas.reserve(scopes, most.tokens(), most.usd()).compose(hold -> {
+      ProxyError unpriced = route.priced() ? null : quotas.unpriced(scopes, route.alias(), provider);
+      if (unpriced == null) return Future.succeededFuture(hold);
+      hold.release();
+      return Future.failedFuture(unpriced);
+    }).compose(hold -> limiter.acquire(List.copyOf(scopes), estimate)
         .onFailure(refused -> hold.release())
         .map(permit -> new Admission() {
           @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The health of every configured provider. It outlives configuration reloads, so a breaker keeps
@@ -16,14 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProviderHealthRegistry {
   private final Vertx vertx;
   private final EventSink events;
-  private final TeamBreakers team;
+  private final Function<ProviderConfig, BreakerState> states;
   private final Map<String, ProviderHealth> providers = new ConcurrentHashMap<>();
 
-  /** @param team where breakers tell the other instances of a team ({@link TeamBreakers#SOLO} when none) */
-  public ProviderHealthRegistry(Vertx vertx, ProxyConfig config, EventSink events, TeamBreakers team) {
+  /** @param states where each provider's breaker and cool-down are kept ({@link LocalBreakerState}: in memory) */
+  public ProviderHealthRegistry(Vertx vertx, ProxyConfig config, EventSink events,
+                                Function<ProviderConfig, BreakerState> states) {
     this.vertx = vertx;
     this.events = events;
-    this.team = team;
+    this.states = states;
     addMissing(config);
   }
 
@@ -31,9 +33,10 @@ public final class ProviderHealthRegistry {
   public List<String> addMissing(ProxyConfig config) {
     List<String> added = new ArrayList<>();
     for (ProviderConfig provider : config.providers().values()) {
-      if (providers.putIfAbsent(provider.name(), new ProviderHealth(vertx, provider, events, team)) == null) {
-        added.add(provider.name());
-      }
+      providers.computeIfAbsent(provider.name(), name -> {
+        added.add(name);
+        return new ProviderHealth(vertx, provider, events, states.apply(provider));
+      });
     }
     return added;
   }
@@ -44,7 +47,7 @@ public final class ProviderHealthRegistry {
   }
 
   /**
-   * Closes every breaker: for an operator who knows the providers are back.
+   * Closes every breaker and ends every cool-down: for an operator who knows the providers are back.
    *
    * @return how many were open or half open
    */

@@ -1,21 +1,17 @@
 package io.kimiproxy.proxy.resilience;
 
 /**
- * Where a provider's breaker tells the other instances of a team that it opened or closed, so
- * that one instance's open breaker protects them all. {@link #SOLO} tells nobody.
+ * Where a provider's breaker tells the other instances of a team what happened to it, so that one
+ * instance's open breaker, or a provider's request for a pause, holds for them all.
  */
-public interface TeamBreakers {
-  TeamBreakers SOLO = new TeamBreakers() {
-    @Override
-    public void opened(String provider, long untilMs) {}
+interface TeamBreakers {
 
-    @Override
-    public void closed(String provider) {}
-  };
+  /** This instance's breaker opened; the provider is refused until {@code probeAtMs} (epoch ms). */
+  void opened(String provider, long probeAtMs);
 
-  /** This instance's breaker opened; the provider is refused until {@code untilMs} (epoch ms). */
-  void opened(String provider, long untilMs);
-
-  /** This instance's breaker closed: its probe call got through. */
+  /** This instance's breaker closed (its probe got through, or an operator reset it). */
   void closed(String provider);
+
+  /** The provider asked for a pause (a 429's Retry-After) until {@code untilMs}. */
+  void cooledDown(String provider, long untilMs);
 }

@@ -1,5 +1,6 @@
 package io.kimiproxy.proxy.routing;
 
+import io.kimiproxy.config.FallbackPrice;
 import io.kimiproxy.config.ModelConfig;
 import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.config.ProxyConfig;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * Turns the "model" a client sends into a {@link Route}: a configured alias first; else
  * {@code <provider>/<upstream-model>} when the part before the first slash names a provider
- * (so "openrouter/meta-llama/llama-3.3-70b" reaches OpenRouter with "meta-llama/llama-3.3-70b").
+ * (so "openrouter/meta-llama/llama-3.3-70b" reaches OpenRouter with "meta-llama/llama-3.3-70b"),
+ * priced at the provider's {@code fallback_input_price} and {@code fallback_output_price} when set.
  */
 public final class ModelResolver {
   private final ProxyConfig config;
@@ -45,7 +47,11 @@ public final class ModelResolver {
       ProviderConfig provider = config.providers().get(requested.substring(0, slash));
       if (provider != null) {
         String upstream = requested.substring(slash + 1);
-        return new Route(requested, new ModelConfig(requested, provider.name(), upstream, 0, 0, 0, 0, List.of()), provider);
+        FallbackPrice price = provider.fallbackPrice();
+        double input = price == null ? 0 : price.inputPrice();
+        double output = price == null ? 0 : price.outputPrice();
+        return new Route(requested, new ModelConfig(requested, provider.name(), upstream, 0, input, output, input, List.of()),
+            provider, price != null);
       }
     }
     List<String> aliases = List.copyOf(config.models().keySet());

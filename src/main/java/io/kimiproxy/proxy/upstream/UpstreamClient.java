@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.upstream;
 
 import io.kimiproxy.config.ProviderConfig;
+import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.proxy.wire.ProbeCall;
 import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.vertx.core.Future;
@@ -31,9 +32,11 @@ public final class UpstreamClient {
 
   /**
    * Sends a call; completes with the exchange once the response head has arrived (the body is
-   * then read by the caller, stream or whole). Fails with the timeout or connection error.
+   * then read by the caller, stream or whole). Fails with the timeout or connection error. The
+   * call ends by the request's deadline at the latest, connection included.
    */
-  public Future<UpstreamExchange> send(ProviderConfig provider, UpstreamCall call) {
+  public Future<UpstreamExchange> send(ProviderConfig provider, UpstreamCall call, Deadline deadline) {
+    if (deadline.passed()) return Future.failedFuture(ProxyError.upstreamTimeout(provider.name(), deadline.describe()));
     URI base = provider.baseUrl();
     boolean ssl = "https".equals(base.getScheme());
     RequestOptions options = new RequestOptions()
@@ -43,9 +46,9 @@ public final class UpstreamClient {
         .setSsl(ssl)
         .setURI(call.pathAndQuery())
         .setHeaders(call.headers())
-        .setConnectTimeout(provider.timeouts().connectMs());
+        .setConnectTimeout(Math.min(provider.timeouts().connectMs(), deadline.remainingMs()));
     return client(provider).request(options).compose(request -> {
-      UpstreamExchange exchange = new UpstreamExchange(vertx, request, provider.timeouts(), provider.name());
+      UpstreamExchange exchange = new UpstreamExchange(vertx, request, provider.timeouts(), deadline, provider.name());
       return request.send(call.body())
           .map(response -> {
             response.pause(); // the reader resumes once its handlers are in place

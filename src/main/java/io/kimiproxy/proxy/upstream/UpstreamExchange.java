@@ -10,15 +10,17 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
- * One call in flight, from the moment its request is sent. It watches the call's deadlines (first
- * byte, silence between chunks, total) with a single timer that is moved, not re-created, as data
- * arrives; when one passes it resets the request and remembers which one, so the reader can tell a
- * timeout from a broken connection.
+ * One call in flight, from the moment its request is sent. It watches the call's deadlines (the
+ * first byte and the silence between chunks, its own; the request's {@link Deadline}, shared with
+ * the request's other calls) with a single timer that is moved, not re-created, as data arrives;
+ * when one passes it resets the request and remembers which one, so the reader can tell a timeout
+ * from a broken connection.
  */
 public final class UpstreamExchange {
   private final Vertx vertx;
   private final HttpClientRequest request;
   private final Timeouts timeouts;
+  private final Deadline deadline;
   private final String provider;
   private final long startNanos = System.nanoTime();
   private HttpClientResponse response;
@@ -28,12 +30,13 @@ public final class UpstreamExchange {
   private volatile boolean finished;
   private long timerId = -1;
 
-  UpstreamExchange(Vertx vertx, HttpClientRequest request, Timeouts timeouts, String provider) {
+  UpstreamExchange(Vertx vertx, HttpClientRequest request, Timeouts timeouts, Deadline deadline, String provider) {
     this.vertx = vertx;
     this.request = request;
     this.timeouts = timeouts;
+    this.deadline = deadline;
     this.provider = provider;
-    arm(Math.min(timeouts.firstByteMs(), timeouts.totalMs()));
+    arm(Math.min(timeouts.firstByteMs(), deadline.remainingMs()));
   }
 
   void responded(HttpClientResponse response) {
@@ -86,8 +89,7 @@ public final class UpstreamExchange {
       // which may be much shorter (idle 60 s against a first byte of 120 s).
       if (!finished) {
         vertx.cancelTimer(timerId);
-        long elapsedMs = (lastActivityNanos - startNanos) / 1_000_000;
-        arm(Math.min(timeouts.idleMs(), timeouts.totalMs() - elapsedMs));
+        arm(Math.min(timeouts.idleMs(), deadline.remainingMs()));
       }
     }
   }
@@ -126,17 +128,18 @@ public final class UpstreamExchange {
     long now = System.nanoTime();
     long elapsedMs = (now - startNanos) / 1_000_000;
     long silentMs = (now - lastActivityNanos) / 1_000_000;
+    long leftMs = deadline.remainingMs();
     String expired = null;
     long next;
-    if (elapsedMs >= timeouts.totalMs()) {
-      expired = "total " + timeouts.totalMs() / 1000 + " s";
+    if (leftMs <= 0) {
+      expired = deadline.describe();
       next = 0;
     } else if (!sawBody) {
       if (elapsedMs >= timeouts.firstByteMs()) expired = "no first byte within " + timeouts.firstByteMs() / 1000 + " s";
-      next = Math.min(timeouts.firstByteMs(), timeouts.totalMs()) - elapsedMs;
+      next = Math.min(timeouts.firstByteMs() - elapsedMs, leftMs);
     } else {
       if (silentMs >= timeouts.idleMs()) expired = "no data for " + timeouts.idleMs() / 1000 + " s";
-      next = Math.min(timeouts.idleMs() - silentMs, timeouts.totalMs() - elapsedMs);
+      next = Math.min(timeouts.idleMs() - silentMs, leftMs);
     }
     if (expired != null) {
       timedOut = expired;

@@ -38,7 +38,7 @@ final class ContextProxy {
 
   static HttpResponse<String> send(TestProxy proxy, String session, JsonObject body) {
     return proxy.send(proxy.request(CHAT).header("X-Session-Id", session)
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
   }
 
   /** Bodies the upstream received, oldest first. */
