@@ -76,6 +76,16 @@ class TeamModeTest {
       [models."team/flaky"]
       provider = "flaky"
       model = "upstream-model"
+
+      [providers.paced]
+      base_url = "{{UPSTREAM}}/paced/v1"
+      api_key = "${TEST_KEY}"
+      timeout_s = 10
+      max_retries = 0
+
+      [models."team/paced"]
+      provider = "paced"
+      model = "upstream-model"
       """;
 
   private static TeamOfTwo team;
@@ -175,6 +185,22 @@ class TeamModeTest {
     team.a().post("/api/recovery/reset-breakers", "{}");
     Poll.until(Duration.ofSeconds(5), () -> providerState(team.b(), "flaky"), "closed"::equals,
         "instance b seeing the breaker closed by a's reset");
+  }
+
+  @Test
+  void should_hold_back_calls_on_every_instance_while_a_provider_asked_one_of_them_to_pause() {
+    // Only the first call is asked to pause: an instance that saw none itself can only be holding
+    // back because another one told it.
+    Stubs.sequence(team.upstream(), "/paced" + Stubs.CHAT_PATH,
+        Stubs.json(429, "openai/error-429-rate-limit-exceeded-tokens.json").withHeader("Retry-After", "60"),
+        Stubs.okWithUsage(10, 5));
+    assertEquals(429, team.a().send(chat(team.a(), "team/paced", TestProxy.newSession())).statusCode());
+    Poll.until(Duration.ofSeconds(5), () -> team.b().send(chat(team.b(), "team/paced", TestProxy.newSession())).body(),
+        body -> body.contains("provider_cooling_down"), "instance b holding back the provider a was asked to pause");
+    int calls = Stubs.calls(team.upstream(), "/paced" + Stubs.CHAT_PATH);
+    HttpResponse<String> held = team.b().send(chat(team.b(), "team/paced", TestProxy.newSession()));
+    assertEquals(429, held.statusCode(), held.body());
+    assertEquals(calls, Stubs.calls(team.upstream(), "/paced" + Stubs.CHAT_PATH), "instance b called nobody");
   }
 
   private static String providerState(TestProxy instance, String provider) {
