@@ -6,6 +6,12 @@ import {
 import { api, clientKey, download, noRoute, onUnauthorized, useKey } from './http.js';
 import { liveFeed } from './feed.js';
 import { Timeline } from './timeline.js';
+import { detailSection } from './detail.js';
+import { clientsSection } from './clients.js';
+import { quotasSection } from './quotas.js';
+import { cacheSection } from './cache.js';
+import { guardrailsSection } from './guardrails.js';
+import { routingSection } from './routing.js';
 
 const MAX_ROWS = 100;
 const MAX_SESSIONS = 200;
@@ -19,15 +25,16 @@ const state = {
   sessions: new Map(),
   selected: null,
   pinned: false, // the user picked the session; otherwise follow the most recent one
-  requests: [],
+  requests: [], // the requests clients saw (no earlier attempts: those are in a request's detail)
   requestIds: new Set(),
+  detailId: null,
   providers: new Map(),
   usage: { today: zeroUsage(), month: zeroUsage() },
   timeline: new Timeline(WINDOW_MINUTES),
   contextMap: null,
   alerts: [],
   sanitizer: { loaded: false, available: false, stats: null, busy: false },
-  compaction: { available: null, result: null, message: '', busy: false },
+  compaction: { available: null, result: null, fromHistory: false, message: '', busy: false },
 };
 
 function zeroUsage() {
@@ -37,6 +44,17 @@ function zeroUsage() {
 // ---------------------------------------------------------------- rendering, once per frame
 
 const dirty = new Set();
+
+function mark(...panels) {
+  if (!dirty.size) requestAnimationFrame(flush);
+  panels.forEach((p) => dirty.add(p));
+}
+
+const context = { state, api, mark, select: (id, byUser) => select(id, byUser) };
+const detail = detailSection(context);
+const sections = [detail, clientsSection(context), quotasSection(context), cacheSection(context),
+  guardrailsSection(context), routingSection(context)];
+
 const renderers = {
   header: () => renderHeader(state),
   sessions: () => renderSessions(state, select),
@@ -44,15 +62,11 @@ const renderers = {
   cmap: () => renderContextMap(state),
   timeline: () => renderTimeline(state),
   providers: () => renderProviders(state),
-  requests: () => renderRequests(state, select),
+  requests: () => renderRequests(state, detail.open),
   alerts: () => renderAlerts(state),
   tools: () => renderTools(state),
 };
-
-function mark(...panels) {
-  if (!dirty.size) requestAnimationFrame(flush);
-  panels.forEach((p) => dirty.add(p));
-}
+sections.forEach((s) => { renderers[s.name] = s.render; });
 
 function flush() {
   for (const panel of dirty) renderers[panel]();
@@ -81,23 +95,30 @@ const feed = liveFeed({
 
 function handle(message) {
   const { type, data, ts } = message;
+  if (type !== 'init') sections.forEach((s) => s.onEvent(type, data, ts));
   switch (type) {
     case 'init': return onInit(data);
     case 'request': return onRequest(data);
     case 'session_updated': return onSession(data);
-    case 'phase_changed': return onSession({ id: data.session || data.id, phase: data.phase });
-    case 'context_map': return onContextMap(data);
+    // phase_changed says where the session went in "to"; a context map carries the phase it left it in.
+    case 'phase_changed': return onSession({ id: data.session || data.id, phase: data.to || data.phase });
+    case 'context_map':
+      onSession({ id: data.session, phase: data.phase });
+      return onContextMap(data);
     case 'provider_state': return onProvider(data);
     case 'streaming_error':
-      return addAlert(ts, 'error', `Stream broke (${data.model || '?'} via ${data.provider || '?'}): ${data.message || data.error_type}`);
-    case 'alert': return addAlert(ts, data.level || 'warning', data.message || JSON.stringify(data));
-    case 'rate_limit': case 'quota': case 'model_fallback':
-      return addAlert(ts, data.level || 'info', data.message || `${type.replace('_', ' ')}: ${JSON.stringify(data)}`);
+      return addAlert(ts, 'error', `Stream broke (${data.model || '?'} via ${data.provider || '?'}): ${data.message || data.error_type}`, 'stream');
+    case 'alert': return addAlert(ts, data.level || 'warning', data.message || JSON.stringify(data), data.kind);
+    case 'rate_limit': case 'quota':
+      return addAlert(ts, data.level || 'info', data.message || `${type.replace('_', ' ')}: ${JSON.stringify(data)}`, type);
+    case 'model_fallback':
+      return addAlert(ts, 'info', `Fallback ${data.from} → ${data.to} (${String(data.reason || '').replaceAll('_', ' ')})`, 'fallback');
     case 'sanitizer': return loadSanitizer();
     case 'compaction':
-      if (data.message) addAlert(ts, 'info', data.message);
+      if (data.session === state.selected) loadCompaction();
+      if (data.message) addAlert(ts, 'info', data.message, 'compaction');
       return undefined;
-    default: return undefined; // heartbeat, and events of features this page does not show
+    default: return undefined; // heartbeat, and events only sections show
   }
 }
 
@@ -106,7 +127,7 @@ function onInit(data) {
   state.connection = 'live';
   feed.synced(data.server && data.server.heartbeat_ms);
   state.sessions = new Map((data.sessions || []).map((s) => [s.id, s]));
-  state.requests = (data.requests || []).slice(0, MAX_ROWS);
+  state.requests = (data.requests || []).filter((r) => r.parent_id == null).slice(0, MAX_ROWS);
   state.requestIds = new Set(state.requests.map((r) => r.id));
   if (data.usage) state.usage = { today: { ...zeroUsage(), ...data.usage.today }, month: { ...zeroUsage(), ...data.usage.month } };
   if (!providersApi) state.providers = new Map((data.providers || []).map((p) => [p.name, p]));
@@ -118,6 +139,7 @@ function onInit(data) {
   loadSanitizer();
   loadContextMap();
   loadCompaction();
+  sections.forEach((s) => s.onInit(data));
   mark('header', 'sessions', 'gauge', 'requests', 'providers', 'tools', 'cmap');
 }
 
@@ -135,22 +157,25 @@ function startOfMonth(ts) {
 
 function onRequest(row) {
   if (state.requestIds.has(row.id)) return; // already in the snapshot this event raced with
-  state.requestIds.add(row.id);
-  state.requests.unshift(row);
-  if (state.requests.length > MAX_ROWS) state.requestIds.delete(state.requests.pop().id);
+  const attempt = row.parent_id != null; // an earlier attempt: counted, shown in its request's detail
+  if (!attempt) {
+    state.requestIds.add(row.id);
+    state.requests.unshift(row);
+    if (state.requests.length > MAX_ROWS) state.requestIds.delete(state.requests.pop().id);
+  }
   // A page left open over midnight (or into a new month) starts the new period from zero. The
   // periods begin where the proxy's clock says (its time zone): only a whole day later is "next".
   const { today, month } = state.usage;
   if (today.from && row.ts >= today.from + DAY) state.usage.today = { ...zeroUsage(), from: startOfDay(row.ts) };
   if (month.from && row.ts >= startOfMonth(month.from + 32 * DAY)) state.usage.month = { ...zeroUsage(), from: startOfMonth(row.ts) };
   for (const period of [state.usage.today, state.usage.month]) {
-    if (row.parent_id == null) period.requests += 1;
+    if (!attempt) period.requests += 1;
     period.prompt_tokens += row.prompt_tokens || 0;
     period.completion_tokens += row.completion_tokens || 0;
     period.cost_usd += row.cost_usd || 0;
   }
   addToTimeline(row);
-  if (row.session && row.parent_id == null) countInSession(row);
+  if (row.session && !attempt) countInSession(row);
   if (row.session && row.session === state.selected) loadContextMapSoon();
   mark('header', 'requests', 'timeline', 'sessions', 'gauge');
 }
@@ -165,11 +190,12 @@ function trimSessions() {
 // The session's totals move with its requests; session_updated carries its state, not its sums.
 function countInSession(row) {
   const s = state.sessions.get(row.session) || { id: row.session, client: row.client, model: row.model,
-    last_seen: row.ts, requests: 0, errors: 0, cost_usd: 0 };
+    last_seen: row.ts, request_count: 0, error_count: 0, cost_usd: 0 };
   state.sessions.set(row.session, {
-    ...s, requests: (s.requests || 0) + 1, errors: (s.errors || 0) + (row.status >= 400 ? 1 : 0),
-    cost_usd: (s.cost_usd || 0) + (row.cost_usd || 0),
+    ...s, request_count: (s.request_count || 0) + 1, error_count: (s.error_count || 0) + (row.status >= 400 ? 1 : 0),
+    cost_usd: (s.cost_usd || 0) + (row.cost_usd || 0), provider: s.provider || row.provider,
   });
+  followLatest();
 }
 
 function onSession(update) {
@@ -201,13 +227,13 @@ function onProvider(update) {
   mark('providers');
 }
 
-function addAlert(ts, level, text) {
-  state.alerts.unshift({ ts: ts || Date.now(), level, text });
+function addAlert(ts, level, text, kind) {
+  state.alerts.unshift({ ts: ts || Date.now(), level, text, kind });
   state.alerts.length = Math.min(state.alerts.length, MAX_ROWS);
-  mark('alerts');
+  mark('alerts', 'quotas');
 }
 
-// The alerts the proxy kept (budgets, rate limits), where it keeps them; live ones arrive as events.
+// The alerts the proxy keeps (budgets): they outlive a reload of the page and a restart of the proxy.
 async function loadAlerts() {
   const r = await api('/api/alerts').catch(() => null);
   if (!r || r.status !== 200 || !r.body || !Array.isArray(r.body.data)) return;
@@ -215,18 +241,23 @@ async function loadAlerts() {
     ts: a.ts || Date.parse(a.created_at) || Date.now(),
     level: a.level || a.severity || 'warning',
     text: a.message || a.text || JSON.stringify(a),
+    kind: a.kind,
   }));
-  mark('alerts');
+  mark('alerts', 'quotas');
 }
 
 // ---------------------------------------------------------------- selection and context map
 
+// Follows the most recent session that reached a model: one that only got a 404 (a mistyped
+// model) is listed, but not worth the gauge.
 function followLatest() {
   if (state.pinned && state.sessions.has(state.selected)) return;
   let latest = null;
-  for (const s of state.sessions.values()) if (!latest || s.last_seen > latest.last_seen) latest = s;
+  for (const s of state.sessions.values()) {
+    if (s.provider && (!latest || s.last_seen > latest.last_seen)) latest = s;
+  }
   const next = latest ? latest.id : null;
-  if (next !== state.selected) focus(next);
+  if (next !== state.selected && (next || !state.sessions.has(state.selected))) focus(next);
 }
 
 function select(id, byUser) {
@@ -237,7 +268,7 @@ function select(id, byUser) {
 function focus(id) {
   state.selected = id;
   state.contextMap = null;
-  state.compaction = { ...state.compaction, result: null, message: '' };
+  state.compaction = { ...state.compaction, result: null, fromHistory: false, message: '' };
   loadContextMap();
   loadCompaction();
   mark('sessions', 'gauge', 'cmap', 'tools');
@@ -300,16 +331,16 @@ async function toggleSanitizer() {
   await loadSanitizer();
 }
 
-// Compaction history of the selected session: also tells whether this proxy compacts at all.
+// Compaction history of the selected session, newest first: also tells whether this proxy compacts at all.
 async function loadCompaction() {
   const id = state.selected;
   if (!id) return;
   const r = await api(`/api/compaction/${encodeURIComponent(id)}/history`).catch(() => null);
   if (id !== state.selected || state.compaction.busy) return;
   const history = r && r.status === 200 && r.body ? (Array.isArray(r.body.data) ? r.body.data : r.body) : null;
-  const last = Array.isArray(history) ? history[history.length - 1] : history;
+  const last = Array.isArray(history) ? history[0] : history;
   state.compaction = {
-    available: !(r && noRoute(r)), busy: false, result: last || null,
+    available: !(r && noRoute(r)), busy: false, result: last || null, fromHistory: true,
     message: r && r.status === 200 && !last ? 'Not compacted yet.' : '',
   };
   mark('tools');
@@ -327,6 +358,7 @@ async function compaction(preview) {
     available: !(r && noRoute(r)),
     busy: false,
     result: failed ? null : r.body,
+    fromHistory: false,
     message: failed ? (r && r.body && r.body.error ? r.body.error.message : 'The proxy did not answer.') : '',
   };
   mark('tools');
@@ -339,7 +371,7 @@ async function exportRows(format) {
   const query = scope === 'session' && state.selected ? `?session=${encodeURIComponent(state.selected)}`
     : scope === 'day' ? `?from=${Date.now() - DAY}` : '';
   const status = await download(`/api/export/${format}${query}`, `kimi-proxy-requests.${format}`);
-  if (status !== 200) addAlert(Date.now(), 'error', `Export failed (${status}).`);
+  if (status !== 200) addAlert(Date.now(), 'error', `Export failed (${status}).`, 'export');
 }
 
 // ---------------------------------------------------------------- theme and wiring
@@ -381,11 +413,12 @@ function wire() {
     document.getElementById('key-banner').hidden = true;
     feed.release();
   });
+  sections.forEach((s) => s.wire && s.wire());
   new ResizeObserver(() => mark('timeline')).observe(document.getElementById('timeline-chart'));
   // Relative times age and the chart's window slides even when nothing happens.
   setInterval(() => mark('sessions', 'timeline'), 15000);
   setInterval(loadProviders, 15000);
-  mark('header', 'sessions', 'gauge', 'cmap', 'timeline', 'providers', 'requests', 'alerts', 'tools');
+  mark(...Object.keys(renderers));
   feed.start();
 }
 

@@ -1,58 +1,8 @@
-// Panels: each render function rebuilds one panel's content from the state, nothing else.
+// The core panels: each render function rebuilds one panel's content from the state, nothing else.
 import { gauge, level, timeline } from './charts.js';
-
-const $ = (id) => document.getElementById(id);
-
-/** An HTML element: h('td', { class: 'num', text: '12' }, child...). Text goes in as text, never as HTML. */
-export function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    // Through the CSSOM: the page's Content-Security-Policy refuses style attributes.
-    else if (k === 'style') node.style.cssText = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const child of children) if (child != null) node.append(child);
-  return node;
-}
-
-const ints = new Intl.NumberFormat('en-US');
-export const fmtInt = (n) => (n == null ? '—' : ints.format(n));
-export const fmtPct = (fill) => (fill == null ? '—' : `${(fill * 100).toFixed(1)} %`);
-
-export function fmtCost(usd) {
-  if (usd == null) return '—';
-  if (usd >= 1) return `$${usd.toFixed(2)}`;
-  if (usd >= 0.01) return `$${usd.toFixed(3)}`;
-  return `$${usd.toFixed(4)}`;
-}
-
-export function fmtMs(ms) {
-  if (ms == null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-const plural = (n, word) => `${fmtInt(n)} ${word}${n === 1 ? '' : 's'}`;
-
-export function fmtTime(ts) {
-  const d = new Date(ts);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
-}
-
-export function fmtAgo(ts, now = Date.now()) {
-  const s = Math.max(0, Math.round((now - ts) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return new Date(ts).toLocaleDateString();
-}
-
-function replaceRows(tbody, rows, empty, columns) {
-  tbody.replaceChildren(...(rows.length ? rows : [h('tr', { class: 'empty' }, h('td', { colspan: columns, text: empty }))]));
-}
+import {
+  $, activatable, clientLabel, fmtAgo, fmtCost, fmtInt, fmtMs, fmtPct, fmtTime, h, plural, replaceRows, statsList,
+} from './ui.js';
 
 export function renderHeader(state) {
   const { today, month } = state.usage;
@@ -69,18 +19,17 @@ export function renderSessions(state, select) {
   const sessions = [...state.sessions.values()].sort((a, b) => b.last_seen - a.last_seen);
   const now = Date.now();
   const rows = sessions.map((s) => h('tr', {
-    'data-session': s.id, tabindex: 0, 'aria-selected': String(s.id === state.selected),
-    title: s.id, onclick: () => select(s.id, true),
-    onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(s.id, true); } },
+    'data-session': s.id, 'aria-selected': String(s.id === state.selected), ...activatable(() => select(s.id, true)),
   },
-  h('td', { class: 'ellipsis', text: s.client }),
-  h('td', { class: 'ellipsis', text: s.model }),
+  h('td', { class: 'ellipsis session-name', title: s.id, text: s.id }),
+  h('td', { class: 'ellipsis' }, clientLabel(s.client)),
+  h('td', { class: 'ellipsis', title: s.model, text: s.model }),
   h('td', { class: 'num', text: fmtAgo(s.last_seen, now) }),
   h('td', { class: 'num fill-cell' },
     h('span', { class: 'mini', 'data-level': level(s.context_fill) },
       h('span', { style: `width:${Math.min(100, (s.context_fill || 0) * 100).toFixed(1)}%` })),
     h('span', { class: 'fill-text', text: fmtPct(s.context_fill) }))));
-  replaceRows($('sessions-body'), rows, 'No sessions yet: send a request through the proxy.', 4);
+  replaceRows($('sessions-body'), rows, 'No sessions yet: send a request through the proxy.', 5);
   $('sessions-count').textContent = sessions.length ? `${sessions.length}` : '';
 }
 
@@ -101,8 +50,9 @@ export function renderGauge(state) {
   phase.dataset.phase = s && s.phase ? s.phase.toLowerCase() : 'none';
   $('reserved').textContent = reservedFrom != null ? `reserved output: ${fmtInt(map.reserved_output)} tokens` : '';
   $('session-id').textContent = s ? s.id : '—';
-  $('session-requests').textContent = s && s.requests != null
-    ? `${plural(s.requests, 'request')}, ${plural(s.errors || 0, 'error')}` : '—';
+  $('session-id').title = s ? s.id : '';
+  $('session-requests').textContent = s && s.request_count != null
+    ? `${plural(s.request_count, 'request')}, ${plural(s.error_count || 0, 'error')}` : '—';
   $('session-cost').textContent = s && s.cost_usd != null ? fmtCost(s.cost_usd) : '—';
 }
 
@@ -158,31 +108,47 @@ export function renderTimeline(state) {
   h('li', { class: 'legend-total num', text: `${fmtInt(total)} tokens` }));
 }
 
+// Configured providers first (the ones that can answer), then by name.
 export function renderProviders(state) {
-  const rows = [...state.providers.values()].map((p) => h('tr', { 'data-provider': p.name },
+  const providers = [...state.providers.values()].sort((a, b) => (b.configured === true) - (a.configured === true)
+    || String(a.name).localeCompare(String(b.name)));
+  const rows = providers.map((p) => h('tr', { 'data-provider': p.name, class: p.configured ? '' : 'unconfigured' },
     h('td', { class: 'ellipsis', title: `${p.configured ? 'key present' : 'no key'} · ${(p.models || []).join(', ')}` },
       h('span', { class: `dot ${p.configured ? 'on' : 'off'}` }), p.name),
-    h('td', {}, h('span', { class: `badge breaker-${p.breaker || 'unknown'}`, text: p.breaker ? String(p.breaker).replace('_', ' ') : '—' })),
+    p.configured
+      ? h('td', {}, h('span', { class: `badge breaker-${p.breaker || 'unknown'}`, text: p.breaker ? String(p.breaker).replace('_', ' ') : '—' }))
+      : h('td', {}, h('span', { class: 'badge no-key', text: 'no key' })),
     h('td', { class: 'num', text: fmtMs(p.latency_p50_ms) }),
     h('td', { class: 'num', text: fmtMs(p.latency_p95_ms) }),
-    h('td', { class: 'num', text: p.error_rate == null ? '—' : `${(p.error_rate * 100).toFixed(1)} %` })));
+    h('td', { class: 'num', text: p.error_rate == null || !p.configured ? '—' : `${(p.error_rate * 100).toFixed(1)} %` })));
   replaceRows($('providers-body'), rows, 'No providers configured.', 5);
+  const configured = providers.filter((p) => p.configured).length;
+  $('providers-count').textContent = providers.length ? `${configured} of ${providers.length} with a key` : '';
 }
 
-export function renderRequests(state, select) {
-  const rows = state.requests.map((r) => h('tr', {
-    'data-id': r.id, class: r.status >= 400 ? 'failed' : '', title: `${r.id}${r.error_code ? ` · ${r.error_code}` : ''}`,
-    onclick: () => r.session && select(r.session, true),
-  },
-  h('td', { class: 'num', text: fmtTime(r.ts) }),
-  h('td', { class: 'ellipsis', text: r.model }),
-  h('td', {}, h('span', { class: `badge status-${Math.floor(r.status / 100)}xx`, text: String(r.status) })),
-  h('td', { class: 'num', text: fmtInt(r.prompt_tokens) }),
-  h('td', { class: 'num', text: fmtInt(r.completion_tokens) }),
-  h('td', { class: 'num', text: fmtMs(r.latency_ms) }),
-  h('td', { class: 'num', text: fmtMs(r.ttfb_ms) }),
-  h('td', { class: 'num', text: fmtCost(r.cost_usd) })));
-  replaceRows($('requests-body'), rows, 'No requests yet.', 8);
+/** Requests as the client saw them, newest first; retries and fallbacks are counted on their request. */
+export function renderRequests(state, open) {
+  const requests = [...state.requests].sort((a, b) => b.ts - a.ts);
+  const rows = requests.map((r) => {
+    const attempts = Math.max(r.attempt || 1, 1);
+    return h('tr', {
+      'data-id': r.id, class: `${r.status >= 400 ? 'failed' : ''}${r.id === state.detailId ? ' current' : ''}`,
+      'aria-selected': String(r.id === state.detailId),
+      title: `${r.id}${r.error_code ? ` · ${r.error_code}` : ''}`, ...activatable(() => open(r)),
+    },
+    h('td', { class: 'num', text: fmtTime(r.ts) }),
+    h('td', { class: 'ellipsis', title: r.session || '', text: r.session || '—' }),
+    h('td', { class: 'ellipsis' }, clientLabel(r.client)),
+    h('td', { class: 'ellipsis', title: r.model, text: r.model }),
+    h('td', {}, h('span', { class: `badge status-${Math.floor(r.status / 100)}xx`, text: String(r.status) }),
+      attempts > 1 ? h('span', { class: 'badge attempts', title: `${attempts} attempts`, text: `×${attempts}` }) : null),
+    h('td', { class: 'num', text: fmtInt(r.prompt_tokens) }),
+    h('td', { class: 'num', text: fmtInt(r.completion_tokens) }),
+    h('td', { class: 'num', text: fmtMs(r.latency_ms) }),
+    h('td', { class: 'num', text: fmtMs(r.ttfb_ms) }),
+    h('td', { class: 'num', text: fmtCost(r.cost_usd) }));
+  });
+  replaceRows($('requests-body'), rows, 'No requests yet.', 10);
 }
 
 export function renderAlerts(state) {
@@ -193,12 +159,11 @@ export function renderAlerts(state) {
   $('alerts-list').replaceChildren(...(items.length ? items : [h('li', { class: 'empty', text: 'No alerts.' })]));
 }
 
-// Stats whose shape the features define: the scalar fields, as they come.
-function statsList(stats) {
-  const items = Object.entries(stats || {}).filter(([, v]) => v == null || typeof v !== 'object').slice(0, 8);
-  return items.map(([k, v]) => h('div', { class: 'kv' },
-    h('dt', { text: k.replaceAll('_', ' ') }),
-    h('dd', { class: 'num', text: typeof v === 'number' ? (Number.isInteger(v) ? fmtInt(v) : v.toFixed(4)) : String(v) })));
+// The compaction history's newest entry, its time as a time.
+function lastCompaction(entry) {
+  if (!entry || typeof entry !== 'object') return entry;
+  const { ts, trigger, tokens_before: before, tokens_after: after, saved, summary_source: source } = entry;
+  return { last_compaction: ts ? fmtTime(ts) : null, trigger, tokens_before: before, tokens_after: after, saved, summary_source: source };
 }
 
 export function renderTools(state) {
@@ -213,5 +178,6 @@ export function renderTools(state) {
   $('compaction-run').disabled = !canCompact;
   $('compaction-result').replaceChildren(...(comp.available === false
     ? [h('p', { class: 'muted', text: 'Not available in this proxy.' })]
-    : comp.message ? [h('p', { class: 'muted', text: comp.message })] : statsList(comp.result)));
+    : comp.message ? [h('p', { class: 'muted', text: comp.message })]
+      : statsList(comp.fromHistory ? lastCompaction(comp.result) : comp.result)));
 }

@@ -80,9 +80,14 @@ await withPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
   assert.equal(await page.getAttribute('#gauge-value', 'data-level'), 'warn');
   assert.equal(await page.textContent('#gauge-tokens'), '620 / 1,000 tokens');
   const row = await page.$$eval(`#requests-body tr[data-id="${first}"] td`, (tds) => tds.map((td) => td.textContent));
-  assert.equal(row[2], '200');
-  assert.equal(row[3], '620');
-  assert.equal(row[4], '12');
+  assert.equal(row[1], 'browser-1', 'the request says which session it belongs to');
+  assert.equal(row[2], 'ClCline', 'and which client sent it');
+  assert.equal(row[4], '200');
+  assert.equal(row[5], '620');
+  assert.equal(row[6], '12');
+  const session = await page.$$eval('#sessions-body tr[data-session="browser-1"] td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(session.slice(0, 3), ['browser-1', 'ClCline', 'test/model'], 'the session list names each session');
+  assert.equal(await page.textContent('#session-requests'), '1 request, 0 errors');
   assert.equal(await page.textContent('#cost-today'), '$0.0013');
   // The latest request's context map: its one user message, with kind, tokens, flag and preview.
   // The map is stored and published just after the answer: wait for its event to reach the page.
@@ -152,7 +157,7 @@ await withPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
   await page.waitForSelector('#alerts-list .alert');
   assert.match(await page.textContent('#alerts-list'), /Budget for provider test: 10 % left today/);
   await page.evaluate(() => window.kimiDashboard.receive({ type: 'phase_changed', ts: Date.now(),
-    data: { session: 'browser-1', phase: 'CONVERGENCE' } }));
+    data: { session: 'browser-1', from: 'EXPANSION', to: 'CONVERGENCE', fill: 0.62 } }));
   await page.waitForFunction(() => document.getElementById('phase').textContent === 'convergence');
   await page.evaluate(() => window.kimiDashboard.receive({ type: 'streaming_error', ts: Date.now(),
     data: { model: 'test/model', provider: 'test', message: 'connection reset' } }));

@@ -1,5 +1,7 @@
--- Adds what a call cost to its budgets, and tells which level each one crossed so that exactly
--- one instance raises the alert. KEYS: the budgets. ARGV: per budget the amount and the limit.
+-- Adds what a call cost to its budgets, in place of what it held there, and tells which level each
+-- one crossed so that exactly one instance raises the alert. KEYS: the budgets. ARGV: per budget
+-- the amount, the limit and the amount the call held (0 for none): one step, so a request that
+-- follows never finds neither the hold nor the cost.
 -- Returns per budget two entries: the level newly crossed (1 warning, 2 critical, 3 exhausted), 0
 -- for none, -1 for a budget with no spending yet (it is loaded from the ledger instead); and the
 -- spending now, as text.
@@ -9,8 +11,12 @@ for i = 1, #KEYS do
   if redis.call('HEXISTS', KEYS[i], 'used') == 0 then
     out[2 * i - 1] = -1
   else
-    local limit = tonumber(ARGV[2 * i])
-    local used = tonumber(redis.call('HINCRBYFLOAT', KEYS[i], 'used', ARGV[2 * i - 1]))
+    local limit = tonumber(ARGV[3 * i - 1])
+    local used = tonumber(redis.call('HINCRBYFLOAT', KEYS[i], 'used', ARGV[3 * i - 2]))
+    if tonumber(ARGV[3 * i]) > 0 then
+      local left = tonumber(redis.call('HINCRBYFLOAT', KEYS[i], 'reserved', -tonumber(ARGV[3 * i])))
+      if left < 1e-9 then redis.call('HSET', KEYS[i], 'reserved', '0') end
+    end
     out[2 * i] = tostring(used)
     local remaining = limit - used
     local level = 0

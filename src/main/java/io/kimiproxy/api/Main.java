@@ -2,10 +2,13 @@ package io.kimiproxy.api;
 
 import io.kimiproxy.config.ConfigException;
 import io.kimiproxy.config.ConfigLoader;
+import io.kimiproxy.config.LogConfig;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.db.SqliteBackup;
 import io.kimiproxy.core.util.PrivateFiles;
+import io.kimiproxy.features.logs.LogOutput;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -36,7 +39,7 @@ public final class Main {
       if (cli.command().equals("backup")) {
         backup(config, cli);
       } else {
-        serve(config);
+        serve(config, logOutput(config, cli), cli.urlFile());
       }
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("kimi-proxy: " + e.getMessage());
@@ -44,21 +47,58 @@ public final class Main {
     }
   }
 
-  private static void serve(ProxyConfig config) {
+  /** The log as [log] says, its file replaced by --log-file; the console unless --quiet. */
+  private static LogOutput logOutput(ProxyConfig config, CommandLine cli) {
+    LogConfig log = config.observability().log();
+    if (cli.logFile() != null) log = log.withFile(cli.logFile().toAbsolutePath());
+    try {
+      return LogOutput.install(log, cli.quiet() ? null : System.err);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot open the log file " + log.file() + ": " + e.getMessage());
+    }
+  }
+
+  private static void serve(ProxyConfig config, LogOutput log, Path urlFile) {
     Vertx vertx = Vertx.vertx();
     ProxyServer.start(vertx, config)
-        .onSuccess(server -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-          } catch (Exception ignored) {
-            // shutting down anyway
-          }
-          vertx.close();
-        }, "kimi-proxy-shutdown")))
+        .onSuccess(server -> {
+          announce(urlFile, config.server().host(), server.port());
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+              server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+              // shutting down anyway
+            }
+            vertx.close();
+            forget(urlFile);
+            log.close();
+          }, "kimi-proxy-shutdown"));
+        })
         .onFailure(e -> {
           System.err.println("kimi-proxy: cannot start: " + e.getMessage());
+          log.close();
           vertx.close().onComplete(v -> System.exit(1));
         });
+  }
+
+  /** Where the proxy listens, for `bin/kimi-proxy status` (also of a proxy started in the foreground). */
+  private static void announce(Path urlFile, String host, int port) {
+    if (urlFile == null) return;
+    String shown = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    try {
+      Files.writeString(urlFile, "http://" + shown + ":" + port + "\n");
+    } catch (IOException e) {
+      System.err.println("kimi-proxy: cannot write " + urlFile + ": " + e.getMessage());
+    }
+  }
+
+  private static void forget(Path urlFile) {
+    if (urlFile == null) return;
+    try {
+      Files.deleteIfExists(urlFile);
+    } catch (IOException ignored) {
+      // a stale address file is harmless: status checks /health before trusting it
+    }
   }
 
   private static void backup(ProxyConfig config, CommandLine cli) {

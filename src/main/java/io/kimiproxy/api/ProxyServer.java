@@ -16,6 +16,7 @@ import io.kimiproxy.api.routes.LedgerRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.api.wiring.AgentModule;
+import io.kimiproxy.api.wiring.AlertsModule;
 import io.kimiproxy.api.wiring.ClientsModule;
 import io.kimiproxy.api.wiring.ContextModule;
 import io.kimiproxy.api.wiring.Foundation;
@@ -23,6 +24,7 @@ import io.kimiproxy.api.wiring.GovernanceModule;
 import io.kimiproxy.api.wiring.GuardrailsModule;
 import io.kimiproxy.api.wiring.LiveModule;
 import io.kimiproxy.api.wiring.Module;
+import io.kimiproxy.api.wiring.ObservabilityModule;
 import io.kimiproxy.api.wiring.ProvidersModule;
 import io.kimiproxy.api.wiring.RoutingModule;
 import io.kimiproxy.api.wiring.SharedModule;
@@ -32,7 +34,6 @@ import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
-import io.kimiproxy.features.alerts.AlertCenter;
 import io.kimiproxy.features.live.LiveHub;
 import io.kimiproxy.features.metrics.ProxyMetrics;
 import io.vertx.core.DeploymentOptions;
@@ -66,26 +67,29 @@ public final class ProxyServer implements Generations {
   private final ProvidersModule providers;
   private final ClientsModule clients;
   private final GuardrailsModule guardrails;
-  private final AlertCenter alerts;
+  private final AlertsModule alerts;
   private final RoutingModule routing;
   private final List<Module> shared;
   private final ConfigReload reload;
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final InboundFormats formats;
+  private final long startedAtMs = System.currentTimeMillis();
   private HttpVerticle verticle;
   private String deploymentId;
 
   private ProxyServer(Foundation foundation, LiveModule live, ProvidersModule providers, ClientsModule clients,
-                      GuardrailsModule guardrails, AgentModule agents, RoutingModule routing) {
+                      GuardrailsModule guardrails, AgentModule agents, RoutingModule routing, AlertsModule alerts,
+                      ObservabilityModule observability) {
     this.foundation = foundation;
     this.live = live;
     this.providers = providers;
     this.clients = clients;
     this.guardrails = guardrails;
     this.routing = routing;
-    this.alerts = new AlertCenter(live.events());
-    List<Module> modules = new ArrayList<>(List.of(live, providers, clients, guardrails, agents, routing));
-    SharedModule team = SharedModule.create(foundation, live.hub(), alerts);
+    this.alerts = alerts;
+    List<Module> modules = new ArrayList<>(List.of(live, observability, providers, clients, guardrails, agents, routing,
+        alerts));
+    SharedModule team = SharedModule.create(foundation, live.hub(), alerts.alerts());
     if (team != null) modules.add(team);
     this.shared = List.copyOf(modules);
     this.reload = new ConfigReload(this);
@@ -105,8 +109,9 @@ public final class ProxyServer implements Generations {
           Foundation f = Foundation.create(vertx, config, storage, tokens, memory);
           LiveModule live = LiveModule.create(f, metrics);
           ProxyServer server = new ProxyServer(f, live, ProvidersModule.create(f, live),
-              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f),
-              RoutingModule.create(f, live.events()));
+              ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()), AgentModule.create(f, live.events()),
+              RoutingModule.create(f, live.events()), AlertsModule.create(f, live.events()),
+              ObservabilityModule.create(f, live));
           // Shared modules start first: the routes of the first generation mount what they started.
           return Future.all(server.shared.stream().map(Module::beforeListening).toList())
               .compose(v -> {
@@ -155,7 +160,7 @@ public final class ProxyServer implements Generations {
   public Generation generation(Foundation f) {
     ContextModule context = ContextModule.create(f, live.events());
     providers.update(f.config());
-    GovernanceModule governance = GovernanceModule.create(f, live.events(), alerts);
+    GovernanceModule governance = GovernanceModule.create(f, live.events(), alerts.alerts());
     governance.onReloadConfig(reload::reload);
     governance.onResetBreakers(() -> Future.succeededFuture(
         new JsonObject().put("reset", providers.health().resetBreakers())));
@@ -169,16 +174,16 @@ public final class ProxyServer implements Generations {
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
     all.addAll(own);
-    return new Generation(f, own, routes(f, chat, all));
+    return new Generation(f, own, routes(f, chat, all, startedAtMs));
   }
 
-  private Router routes(Foundation f, ChatPipeline chat, List<Module> modules) {
+  private Router routes(Foundation f, ChatPipeline chat, List<Module> modules, long startedAtMs) {
     long maxBody = f.config().server().maxBodyBytes();
     Router router = ApiRouter.create(f.vertx(), maxBody, new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.chat()));
     }
-    new ModelRoutes(f.config()).mount(router);
+    new ModelRoutes(f.config(), startedAtMs).mount(router);
     new LedgerRoutes(f.store(), f.ledger()).mount(router);
     new ExportRoutes(f.store(), f.ledger()).mount(router);
     modules.forEach(m -> m.mount(router));

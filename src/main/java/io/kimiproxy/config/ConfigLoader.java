@@ -30,7 +30,7 @@ public final class ConfigLoader {
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
       "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
-      "cache", "routing", "shared", "keys");
+      "cache", "routing", "log", "telemetry", "shared", "keys");
 
   private ConfigLoader() {}
 
@@ -85,10 +85,11 @@ public final class ConfigLoader {
         GovernanceSections.quotas(root.section("quotas"), providers, models, server.keyNames(), keyBudgets),
         GovernanceSections.cache(root.section("cache"), folder),
         retention);
+    ObservabilityConfig observability = ObservabilitySections.parse(root.section("log"), root.section("telemetry"), folder);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
         Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
-        routing, postgres, shared);
+        routing, observability, postgres, shared);
     checkListen(config);
     return config;
   }

@@ -16,8 +16,8 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                           ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
                           AgentsConfig agents, ClientsConfig clients, GuardrailsConfig guardrails,
-                          GovernanceConfig governance, RoutingConfig routing, PostgresConfig postgres,
-                          SharedConfig shared) {
+                          GovernanceConfig governance, RoutingConfig routing, ObservabilityConfig observability,
+                          PostgresConfig postgres, SharedConfig shared) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -25,6 +25,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
     providers.values().forEach(p -> {
       if (p.apiKey() != null) all.add(p.apiKey());
     });
+    all.addAll(observability.telemetry().headers().values());
     if (postgres != null) all.addAll(TeamSections.urlSecrets(postgres.url()));
     if (shared != null) all.addAll(TeamSections.urlSecrets(shared.redisUrl()));
     return all;
@@ -33,12 +34,12 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
   /**
    * This configuration with the parts only a restart can change taken from the running one: the
    * listening server, the database, agents, the client importers, the guardrails (whose rules
-   * change at runtime through their own API) and the shared Redis.
+   * change at runtime through their own API), the log and the traces, and the shared Redis.
    */
   public ProxyConfig keepingRestartOnlyPartsOf(ProxyConfig running) {
     return new ProxyConfig(source, running.server, running.databaseFile, providers, models, context, sanitizer,
-        compaction, running.agents, running.clients, running.guardrails, governance, routing, running.postgres,
-        running.shared);
+        compaction, running.agents, running.clients, running.guardrails, governance, routing, running.observability,
+        running.postgres, running.shared);
   }
 
   /** The restart-only sections in which this configuration differs from the running one. */
@@ -64,15 +65,26 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
     if (!agents.equals(running.agents)) changed.add("agents");
     if (!clients.equals(running.clients)) changed.add("clients");
     if (!guardrails.equals(running.guardrails)) changed.add("guardrails");
+    if (!observability.log().equals(running.observability.log())) changed.add("log");
+    if (!telemetrySettings(observability.telemetry()).equals(telemetrySettings(running.observability.telemetry()))) {
+      changed.add("telemetry");
+    }
     return changed;
   }
 
   public ProxyConfig withServer(ServerConfig newServer) {
     return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
-        clients, guardrails, governance, routing, postgres, shared);
+        clients, guardrails, governance, routing, observability, postgres, shared);
   }
 
   private static boolean sameUrl(Secret a, Secret b) {
     return a == null ? b == null : b != null && a.reveal().equals(b.reveal());
+  }
+
+  /** A telemetry section compared by value: its header values are secrets, equal only by identity. */
+  private static List<Object> telemetrySettings(TelemetryConfig t) {
+    List<Object> settings = new ArrayList<>(List.of(t.enabled(), t.endpoint(), t.serviceName(), t.headers().keySet()));
+    t.headers().values().forEach(v -> settings.add(v.reveal()));
+    return settings;
   }
 }

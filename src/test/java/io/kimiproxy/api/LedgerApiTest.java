@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LedgerApiTest {
   private static final String CSV_HEADER = "id,parent_id,attempt,kind,ts,session,client,model,provider,upstream_model,stream,"
       + "status,error_type,error_code,prompt_tokens,completion_tokens,cached_tokens,reasoning_tokens,tokens_estimated,"
-      + "cost_usd,latency_ms,ttfb_ms,client_key,cache_hit,saved_usd,api";
+      + "cost_usd,latency_ms,ttfb_ms,client_key,cache_hit,saved_usd,api,queue_ms,masked,redacted,compaction_saved_tokens,"
+      + "guard_flagged,guard_blocked";
   /** One answer of 18 prompt and 43 completion tokens at 2.0 / 4.0 USD per million. */
   private static final double COST = (18 * 2.0 + 43 * 4.0) / 1e6;
 

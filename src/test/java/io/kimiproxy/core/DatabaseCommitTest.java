@@ -47,6 +47,6 @@ class DatabaseCommitTest {
 
   private static RequestRecord row(String id) {
     return new RequestRecord(id, null, 1, "chat", System.currentTimeMillis(), "s1", "other", "m", "p", "u", false,
-        200, null, null, null, new Usage(10, 2, 0, 0), false, 0.01, 5, 1L, 100, null, false, 0.0, "chat");
+        200, null, null, null, new Usage(10, 2, 0, 0), false, 0.01, 5, 1L, 100, null, false, 0.0, "chat", null);
   }
 }

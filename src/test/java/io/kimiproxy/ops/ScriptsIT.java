@@ -164,6 +164,37 @@ class ScriptsIT {
     }
   }
 
+  /** What `make run` does: the proxy in the foreground, and another terminal asking for its status and log. */
+  @Test
+  void should_show_the_address_and_the_log_of_a_proxy_in_the_foreground() throws Exception {
+    Process proxy = spawn(child("bin/kimi-proxy", "start", "--foreground", "--config", config.toString()));
+    String url = "http://127.0.0.1:" + port;
+    awaitHealth(proxy, url);
+
+    Run status = run("bin/kimi-proxy", "status", "--config", config.toString());
+    assertEquals(0, status.exit(), status.toString());
+    assertTrue(status.out().contains(url + "/v1") && status.out().contains(String.valueOf(proxy.pid())), status.toString());
+
+    HttpResponse<String> unknown = post(url + "/v1/chat/completions",
+        "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"PROMPT-TEXT-NOT-LOGGED\"}]}");
+    assertEquals(404, unknown.statusCode());
+    String id = unknown.headers().firstValue("X-Request-Id").orElseThrow();
+    Path log = dir.resolve("data/kimi-proxy.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.readString(log).contains("request id=" + id) && System.nanoTime() < deadline) Thread.sleep(100);
+    Run logs = run("bin/kimi-proxy", "logs", "--config", config.toString(), "-n", "200");
+    assertEquals(0, logs.exit(), logs.toString());
+    assertTrue(logs.out().contains("Kimi Proxy listening on " + url), logs.toString());
+    String line = logs.out().lines().filter(l -> l.contains("request id=" + id)).findFirst().orElse("");
+    assertTrue(line.contains("status=404") && line.contains("code=model_not_found") && line.contains("model=unresolved"),
+        logs.toString());
+    assertFalse(logs.out().contains("PROMPT-TEXT-NOT-LOGGED"), "prompt text in the log");
+
+    proxy.destroy();
+    assertTrue(proxy.waitFor(30, TimeUnit.SECONDS), "the proxy did not stop on SIGTERM");
+    assertFalse(Files.exists(dir.resolve("data/kimi-proxy.url")), "the address outlived the proxy");
+  }
+
   @Test
   void should_refuse_to_signal_a_pid_that_is_not_its_proxy() throws Exception {
     Process sleeper = spawn(new ProcessBuilder("sleep", "60"));

@@ -38,7 +38,7 @@ final class UsageRecorder {
     double cost = x.route() == null || x.cacheHit() || unanswered ? 0.0
         : x.route().model().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
     RequestRecord row = row(x, x.id(), null, Math.max(1, x.attempt()), x.startMs(), x.status(), x.error(), usage,
-        x.usageEstimated(), cost, x.elapsedMs(), x.ttfbMs());
+        x.usageEstimated(), cost, x.elapsedMs(), x.ttfbMs()).withSteps(x.steps().snapshot());
     ledger.record(row);
     events.publish(EventNames.REQUEST, row.toJson());
     if (row.sessionId() != null) events.publish(EventNames.SESSION_UPDATED, sessionUpdate(row));
@@ -68,7 +68,7 @@ final class UsageRecorder {
         error == null ? null : error.type(), error == null ? null : error.code(), message,
         usage, estimated, cost, latencyMs, ttfbMs,
         route != null ? route.model().maxContext() : x.window().maxContext(), x.caller().clientKey(),
-        x.cacheHit() && parentId == null, parentId == null ? x.savedUsd() : 0.0, x.format().api().label());
+        x.cacheHit() && parentId == null, parentId == null ? x.savedUsd() : 0.0, x.format().api().label(), null);
   }
 
   /**

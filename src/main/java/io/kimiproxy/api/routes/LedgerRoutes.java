@@ -38,6 +38,7 @@ public final class LedgerRoutes {
   public void mount(Router router) {
     router.get("/api/sessions").handler(ctx -> reply(ctx, this::sessions));
     router.get("/api/sessions/:id").handler(ctx -> reply(ctx, this::session));
+    router.get("/api/requests/:id").handler(ctx -> reply(ctx, this::request));
     router.get("/api/usage").handler(ctx -> reply(ctx, this::usage));
     router.get("/api/usage/timeline").handler(ctx -> reply(ctx, this::timeline));
     // The governance name for the same per-minute series (issue 6); one query serves both.
@@ -62,6 +63,33 @@ public final class LedgerRoutes {
       }
       return store.latestRequests(RequestQuery.session(id), limit).map(rows -> withRequests(summary, rows));
     });
+  }
+
+  /**
+   * One request as the client saw it (its own row) with every attempt it took, in order: the
+   * earlier ones (retries, fallbacks) and its own row last. An attempt's id leads to its request.
+   */
+  private Future<JsonObject> request(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return writer.flush().compose(v -> store.requestWithAttempts(id)).compose(rows -> {
+      RequestRecord own = rows.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+      if (own == null) {
+        return Future.failedFuture(ProxyError.notFound("request_not_found", "No request with id '" + id + "'."));
+      }
+      if (own.parentId() != null) return store.requestWithAttempts(own.parentId()).map(all -> withAttempts(own.parentId(), all));
+      return Future.succeededFuture(withAttempts(id, rows));
+    });
+  }
+
+  private static JsonObject withAttempts(String id, java.util.List<RequestRecord> rows) {
+    JsonArray attempts = new JsonArray();
+    JsonObject own = null;
+    for (RequestRecord r : rows) {
+      if (r.id().equals(id)) own = r.toJson();
+      else attempts.add(r.toJson());
+    }
+    if (own == null) throw ProxyError.notFound("request_not_found", "No request with id '" + id + "'.");
+    return own.put("attempts", attempts.add(own.copy()));
   }
 
   private static JsonObject withRequests(SessionSummary summary, java.util.List<RequestRecord> rows) {

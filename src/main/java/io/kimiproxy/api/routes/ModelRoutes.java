@@ -11,10 +11,12 @@ import java.util.List;
 /** {@code GET /v1/models} in OpenAI's list shape, and {@code GET /health}. */
 public final class ModelRoutes {
   private final ProxyConfig config;
-  private final long startedAtSeconds = System.currentTimeMillis() / 1000;
+  private final long startedAtSeconds;
 
-  public ModelRoutes(ProxyConfig config) {
+  /** @param startedAtMs when the server started: a configuration reload builds new routes, not a new server */
+  public ModelRoutes(ProxyConfig config, long startedAtMs) {
     this.config = config;
+    this.startedAtSeconds = startedAtMs / 1000;
   }
 
   public void mount(Router router) {

@@ -1,5 +1,6 @@
 package io.kimiproxy.api.wiring;
 
+import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.agents.AgentRoutes;
 import io.kimiproxy.features.agents.SqlAgentRunStore;
 import io.kimiproxy.features.agents.AgentRunner;
@@ -16,13 +17,13 @@ public final class AgentModule implements Module {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  public static AgentModule create(Foundation f) {
+  public static AgentModule create(Foundation f, EventSink events) {
     SelfAddress self = f.self();
     String instance = f.config().shared() != null ? f.config().shared().instance()
         : f.config().server().host() + ":" + f.config().server().port();
     AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(),
         new SqlAgentRunStore(f.storage().pool(), f.storage().dialect(), instance), f.internal(), self.host(), self::port,
-        f.scrubber());
+        f.scrubber(), events);
     return new AgentModule(runner, f.config().server().maxBodyBytes());
   }
 

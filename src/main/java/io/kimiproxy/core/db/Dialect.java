@@ -80,7 +80,7 @@ public enum Dialect {
 
   /**
    * The column that orders rows of the tables without a sequence of their own (agent runs, cache
-   * entries) by arrival: SQLite's rowid, a sequence PostgreSQL adds (migration 12).
+   * entries) by arrival: SQLite's rowid, a sequence PostgreSQL adds (migration 14).
    */
   public abstract String arrivalOrder();
 }

@@ -8,6 +8,7 @@ import io.kimiproxy.core.ledger.LedgerPage;
 import io.kimiproxy.core.ledger.LedgerStore;
 import io.kimiproxy.core.ledger.RequestQuery;
 import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.core.ledger.RequestSteps;
 import io.kimiproxy.core.ledger.SessionSummary;
 import io.kimiproxy.core.ledger.UsageGroup;
 import io.kimiproxy.core.ledger.UsageGrouping;
@@ -31,14 +32,14 @@ abstract class SqlLedgerStore implements LedgerStore {
   private static final String REQUEST_COLUMNS = "id, parent_id, attempt, kind, ts, session_id, client, model_alias, "
       + "provider, upstream_model, stream, status, error_type, error_code, error_message, prompt_tokens, "
       + "completion_tokens, cached_tokens, reasoning_tokens, tokens_estimated, cost_usd, latency_ms, ttfb_ms, max_context, "
-      + "client_key, cache_hit, saved_usd, api";
+      + "client_key, cache_hit, saved_usd, api, queue_ms, masked, redacted, compaction_saved, guard_flagged, guard_blocked";
 
   /**
    * The insert of a request row after its verb: each dialect says how a row written twice (a batch
    * retried after a failure that may have committed it) is kept once.
    */
   static final String INTO_REQUESTS = "INTO requests (" + REQUEST_COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   // The fill follows the latest request that measured a prompt; totals accumulate. A side call
   // made for the session (a summary: request_count 0) adds its tokens and cost but leaves the
@@ -144,6 +145,17 @@ abstract class SqlLedgerStore implements LedgerStore {
   }
 
   @Override
+  public Future<List<RequestRecord>> requestWithAttempts(String id) {
+    return pool.preparedQuery(sql("SELECT " + REQUEST_COLUMNS + " FROM requests WHERE id = ? OR parent_id = ? ORDER BY seq"))
+        .execute(Tuple.of(id, id))
+        .map(rows -> {
+          List<RequestRecord> out = new ArrayList<>();
+          rows.forEach(row -> out.add(request(row)));
+          return out;
+        });
+  }
+
+  @Override
   public Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping) {
     String sql = "SELECT " + groupKey(grouping) + " AS k,"
         + " SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS requests,"
@@ -234,7 +246,7 @@ abstract class SqlLedgerStore implements LedgerStore {
 
   static Tuple requestTuple(RequestRecord r) {
     Usage u = r.usage();
-    return Tuple.tuple()
+    Tuple tuple = Tuple.tuple()
         .addValue(r.id()).addValue(r.parentId()).addValue(r.attempt()).addValue(r.kind())
         .addValue(r.timestampMs()).addValue(r.sessionId()).addValue(r.client()).addValue(r.modelAlias())
         .addValue(r.provider()).addValue(r.upstreamModel()).addValue(r.stream() ? 1 : 0).addValue(r.status())
@@ -243,6 +255,10 @@ abstract class SqlLedgerStore implements LedgerStore {
         .addValue(u.reasoningTokens()).addValue(r.tokensEstimated() ? 1 : 0).addValue(r.costUsd())
         .addValue(r.latencyMs()).addValue(r.ttfbMs()).addValue(r.maxContext())
         .addValue(r.clientKey()).addValue(r.cacheHit() ? 1 : 0).addValue(r.savedUsd()).addValue(r.api());
+    RequestSteps steps = r.steps();
+    if (steps == null) return tuple.addValue(null).addValue(null).addValue(null).addValue(null).addValue(null).addValue(null);
+    return tuple.addValue(steps.queueMs()).addValue(steps.masked()).addValue(steps.redacted())
+        .addValue(steps.compactionSavedTokens()).addValue(steps.guardFlagged()).addValue(steps.guardBlocked());
   }
 
   static Tuple sessionTuple(RequestRecord r) {
@@ -275,6 +291,12 @@ abstract class SqlLedgerStore implements LedgerStore {
             num(row, "reasoning_tokens")),
         num(row, "tokens_estimated") != 0, dbl(row, "cost_usd"), num(row, "latency_ms"),
         Rows.nullableNum(row, "ttfb_ms"), num(row, "max_context"), row.getString("client_key"),
-        num(row, "cache_hit") != 0, dbl(row, "saved_usd"), row.getString("api"));
+        num(row, "cache_hit") != 0, dbl(row, "saved_usd"), row.getString("api"), steps(row));
+  }
+
+  private static RequestSteps steps(Row row) {
+    if (!(row.getValue("queue_ms") instanceof Number)) return null;
+    return new RequestSteps(num(row, "queue_ms"), num(row, "masked"), num(row, "redacted"), num(row, "compaction_saved"),
+        num(row, "guard_flagged"), num(row, "guard_blocked"));
   }
 }

@@ -18,6 +18,8 @@ public final class EventNames {
   public static final String CLIENT_UPDATED = "client_updated";
   /** A tool call a guardrail flagged or blocked. */
   public static final String GUARDRAIL = "guardrail";
+  /** An agent run changed: queued, started, ended (the run's summary, as GET /api/agents/{id}/runs lists it). */
+  public static final String AGENT_RUN = "agent_run";
   /** A smart alias chose a candidate (the scores; see docs/routing.md). */
   public static final String ROUTING_DECISION = "routing_decision";
 

@@ -24,6 +24,9 @@ public interface LedgerStore {
   /** Rows of a query, newest first. */
   Future<List<RequestRecord>> latestRequests(RequestQuery query, int limit);
 
+  /** A request's own row and the rows of its earlier attempts, in the order they were recorded; empty when unknown. */
+  Future<List<RequestRecord>> requestWithAttempts(String id);
+
   Future<List<UsageGroup>> usage(long fromMs, long toMs, UsageGrouping grouping);
 
   /** Usage per group and per bucket of {@code bucketMs} (aligned on the epoch), in time order. */

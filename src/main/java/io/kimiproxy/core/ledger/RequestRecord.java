@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
  * @param cacheHit   answered from the response cache: no provider call, no cost
  * @param savedUsd   what a cache hit would have cost
  * @param api        the API the client spoke: chat, messages or responses
+ * @param steps      queue time and what the proxy's steps did to the request; null for an attempt
+ *                   (its request's row has them) and for rows recorded before they were kept
  */
 public record RequestRecord(
     String id,
@@ -40,13 +42,21 @@ public record RequestRecord(
     String clientKey,
     boolean cacheHit,
     double savedUsd,
-    String api) {
+    String api,
+    RequestSteps steps) {
 
   /** Column names of {@link #toJson()} and of the CSV export, in order. */
   public static final java.util.List<String> FIELDS = java.util.List.of("id", "parent_id", "attempt", "kind", "ts",
       "session", "client", "model", "provider", "upstream_model", "stream", "status", "error_type", "error_code",
       "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd",
-      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd", "api");
+      "latency_ms", "ttfb_ms", "client_key", "cache_hit", "saved_usd", "api", "queue_ms", "masked", "redacted",
+      "compaction_saved_tokens", "guard_flagged", "guard_blocked");
+
+  public RequestRecord withSteps(RequestSteps recorded) {
+    return new RequestRecord(id, parentId, attempt, kind, timestampMs, sessionId, client, modelAlias, provider,
+        upstreamModel, stream, status, errorType, errorCode, errorMessage, usage, tokensEstimated, costUsd, latencyMs,
+        ttfbMs, maxContext, clientKey, cacheHit, savedUsd, api, recorded);
+  }
 
   /**
    * Whether a provider answered this row and so billed it: what budgets count. A refusal (by a
@@ -58,7 +68,7 @@ public record RequestRecord(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id).put("parent_id", parentId).put("attempt", attempt).put("kind", kind)
         .put("ts", timestampMs).put("session", sessionId).put("client", client).put("model", modelAlias)
         .put("provider", provider).put("upstream_model", upstreamModel).put("stream", stream)
@@ -68,6 +78,9 @@ public record RequestRecord(
         .put("tokens_estimated", tokensEstimated).put("cost_usd", costUsd)
         .put("latency_ms", latencyMs).put("ttfb_ms", ttfbMs)
         .put("client_key", clientKey).put("cache_hit", cacheHit).put("saved_usd", savedUsd).put("api", api);
+    if (steps != null) steps.putInto(json);
+    else RequestSteps.putNulls(json);
+    return json;
   }
 
   public boolean failed() {

@@ -4,6 +4,8 @@ import io.kimiproxy.config.AgentConfig;
 import io.kimiproxy.config.AgentsConfig;
 import io.kimiproxy.core.error.ErrorType;
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.events.EventNames;
+import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.util.InternalCalls;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.vertx.core.Future;
@@ -39,17 +41,19 @@ public final class AgentRunner {
   private final AgentRunStore store;
   private final SelfCalls calls;
   private final SecretScrubber scrubber;
+  private final EventSink events;
   private final Deque<Active> waiting = new ArrayDeque<>(); // guarded by this
   private final Set<Active> running = new HashSet<>(); // guarded by this
   private boolean closed; // guarded by this
 
   public AgentRunner(Vertx vertx, AgentsConfig config, AgentRunStore store, InternalCalls internal,
-                     String host, IntSupplier port, SecretScrubber scrubber) {
+                     String host, IntSupplier port, SecretScrubber scrubber, EventSink events) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
     this.calls = new SelfCalls(vertx, host, port, internal, config.maxConcurrent());
     this.scrubber = scrubber;
+    this.events = events;
   }
 
   /**
@@ -216,9 +220,10 @@ public final class AgentRunner {
     return true;
   }
 
-  /** Queues a write of the run as it is now behind its earlier writes; a failed write is logged. */
+  /** Queues a write of the run as it is now behind its earlier writes (a failed one is logged), and tells the dashboard. */
   private Future<Void> persist(Active run) {
     AgentRun snapshot = run.current;
+    events.publish(EventNames.AGENT_RUN, snapshot.summaryJson(System.currentTimeMillis()));
     Future<Void> write = run.writes.transform(previous -> store.save(snapshot));
     run.writes = write.recover(e -> {
       LOG.log(Level.WARNING, "could not store agent run " + snapshot.id() + ": " + e.getMessage());

@@ -35,11 +35,16 @@ public final class CacheStep implements ChatStep {
 
   private final ResponseCache cache;
 
-  /** This request's key, and what the client was sent, kept for storing (a whole body or a stream's chunks). */
+  /**
+   * This request's key, and what the client was sent, kept for storing (a whole body or a stream's
+   * chunks). An answer that reports its usage is stored the moment it is complete, before the client
+   * has its last byte, so the client's next identical request finds it on any event loop.
+   */
   private static final class Entry {
     final String key;
     String body;
     ChunkRecorder recorder;
+    boolean stored;
 
     Entry(String key) {
       this.key = key;
@@ -80,24 +85,34 @@ public final class CacheStep implements ChatStep {
     Entry entry = x.get(ENTRY);
     if (entry == null) return decoder;
     // What the client sees (after the guardrails) is what a cache hit will replay.
-    entry.recorder = ChunkRecorder.around(decoder);
+    entry.recorder = ChunkRecorder.around(decoder, () -> {
+      if (entry.recorder.usage() != null) store(x, entry, route, Usage.fromOpenAi(entry.recorder.usage()));
+    });
     return entry.recorder;
   }
 
   @Override
   public NonStreamReply watchWhole(ChatExchange x, Route route, NonStreamReply reply) {
     Entry entry = x.get(ENTRY);
-    if (entry != null) entry.body = reply.body().toString();
+    if (entry == null) return reply;
+    entry.body = reply.body().toString();
+    if (reply.usage() != null) store(x, entry, route, Usage.fromOpenAi(reply.usage()));
     return reply;
   }
 
-  /** Keeps an answer that ended well; storing happens after the client has it and never fails the request. */
+  /** An answer that ended well and was not stored yet (its usage is the proxy's estimate) is stored now. */
   @Override
   public void finished(ChatExchange x, RequestRecord row) {
     Entry entry = x.get(ENTRY);
-    if (entry == null || x.cacheHit() || x.error() != null || x.usage() == null) return;
-    CachedAnswer answer = answer(x, entry);
+    if (entry == null || entry.stored || x.cacheHit() || x.error() != null || x.usage() == null) return;
+    store(x, entry, x.route(), x.usage());
+  }
+
+  /** Keeps an answer; it never fails the request. */
+  private void store(ChatExchange x, Entry entry, Route route, Usage usage) {
+    CachedAnswer answer = answer(x, entry, route, usage);
     if (answer == null) return;
+    entry.stored = true;
     cache.store(entry.key, answer, x.caller().client())
         .onFailure(e -> LOG.log(Level.WARNING, "could not keep an answer in the cache: " + e.getMessage()));
   }
@@ -129,9 +144,7 @@ public final class CacheStep implements ChatStep {
     return Future.succeededFuture();
   }
 
-  private static CachedAnswer answer(ChatExchange x, Entry entry) {
-    Usage u = x.usage();
-    Route route = x.route();
+  private static CachedAnswer answer(ChatExchange x, Entry entry, Route route, Usage u) {
     double cost = route.model().cost(u.promptTokens(), u.cachedTokens(), u.completionTokens());
     if (x.request().stream()) {
       List<String> chunks = entry.recorder == null ? null : entry.recorder.chunks();

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -38,6 +40,9 @@ public final class ResponseCache {
     this.memory = new MemoryTier(config.memoryMaxBytes());
   }
 
+  /** Answers whose body and index row are being written: served from memory meanwhile. */
+  private final Map<String, Future<Void>> storing = new ConcurrentHashMap<>();
+
   public boolean enabled() {
     return config.enabled();
   }
@@ -50,6 +55,14 @@ public final class ResponseCache {
   public Future<CachedAnswer> lookup(String key) {
     long now = System.currentTimeMillis();
     CachedAnswer inMemory = memory.get(key);
+    Future<Void> stored = storing.get(key);
+    if (inMemory != null && stored != null) {
+      // Still being stored (the next identical request may come on another event loop before the
+      // answer is written): it is already good to serve, and its hit is counted once its row exists.
+      hits.incrementAndGet();
+      stored.onSuccess(v -> index.recordHit(key, now));
+      return Future.succeededFuture(inMemory);
+    }
     Future<CachedAnswer> found = inMemory != null
         ? index.get(key).map(meta -> meta != null && meta.expiresMs() > now ? inMemory : null)
         : index.get(key).compose(meta -> meta == null || meta.expiresMs() <= now ? Future.succeededFuture(null)
@@ -74,10 +87,13 @@ public final class ResponseCache {
     var bytes = answer.toBuffer();
     CacheEntryMeta meta = new CacheEntryMeta(key, now, now + config.ttlMs(), bytes.length(), answer.model(), client,
         answer.stream(), answer.promptTokens(), answer.completionTokens(), answer.costUsd(), answer.preview(PREVIEW), 0, 0);
-    return bodies.write(key, bytes)
-        .compose(v -> index.put(meta))
+    memory.put(key, answer);
+    Future<Void> stored = bodies.write(key, bytes).compose(v -> index.put(meta));
+    storing.put(key, stored);
+    return stored
+        .onComplete(done -> storing.remove(key, stored))
+        .onFailure(e -> memory.remove(key))
         .onSuccess(v -> {
-          memory.put(key, answer);
           index.totalBytes().onSuccess(total -> {
             if (total > config.autoCleanThresholdBytes()) autoClean();
           });

@@ -68,7 +68,7 @@ public final class CompactStep implements ChatStep {
     if (applied == null || applied.compaction().record() == null) return;
     long saved = Math.max(0, applied.tokensBefore() - x.promptCount().total());
     x.response().putHeader(COMPACTED_HEADER, String.valueOf(saved));
-    x.changed("compacted_tokens", saved);
+    x.steps().compacted(saved);
   }
 
   boolean enabled() {

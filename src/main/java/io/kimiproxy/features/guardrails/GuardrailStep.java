@@ -26,14 +26,12 @@ public final class GuardrailStep implements ChatStep {
   @Override
   public NonStreamReply watchWhole(ChatExchange x, Route route, NonStreamReply reply) {
     Buffer body = AnswerGate.filter(reply, inspection(x, route));
-    if (body == reply.body()) return reply;
-    x.changed("guardrail_blocked", 1);
-    return new NonStreamReply(body, reply.usage(), reply.json());
+    return body == reply.body() ? reply : new NonStreamReply(body, reply.usage(), reply.json());
   }
 
   /** The guardrails' inspection of this attempt's tool calls, or null when they are off. */
   private ToolCallInspection inspection(ChatExchange x, Route route) {
     return inspector.open(new ToolCallContext(x.id(), x.sessionId(), x.caller().client(), route.alias(),
-        x.request().stream()));
+        x.request().stream(), x.steps()));
   }
 }

@@ -113,6 +113,7 @@ public final class Guardrails implements ToolCallInspector {
           judgement.reason(), previews.preview(classified), arguments.getBytes(StandardCharsets.UTF_8).length);
       remember(action);
       if (judgement.decision() != GuardDecision.ALLOWED) {
+        if (context.tally() != null) context.tally().guarded(judgement.decision() == GuardDecision.BLOCKED);
         JsonObject event = action.toJson();
         event.remove("id");
         events.publish(EventNames.GUARDRAIL, event);

@@ -1,4 +1,17 @@
 package io.kimiproxy.features.guardrails;
 
-/** The request a model's answer belongs to, for the guardrails' history. */
-public record ToolCallContext(String requestId, String sessionId, String client, String model, boolean stream) {}
+
+import io.kimiproxy.core.ledger.RequestSteps;
+
+/**
+ * The request a model's answer belongs to, for the guardrails' history.
+ *
+ * @param tally where the request counts its flagged and blocked calls (its ledger row); null when nothing counts them
+ */
+public record ToolCallContext(String requestId, String sessionId, String client, String model, boolean stream,
+                              RequestSteps.Tally tally) {
+
+  public ToolCallContext(String requestId, String sessionId, String client, String model, boolean stream) {
+    this(requestId, sessionId, client, model, stream, null);
+  }
+}

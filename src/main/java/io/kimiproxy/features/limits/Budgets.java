@@ -62,7 +62,12 @@ final class Budgets {
     return null;
   }
 
-  static void alert(AlertCenter alerts, BudgetConfig c, int level, double used) {
+  /**
+   * Raises the alert of a level a budget reached in the period starting at {@code periodStartMs}:
+   * a lasting condition, raised once per period however often it is derived (after a restart, by
+   * another instance of a team).
+   */
+  static void alert(AlertCenter alerts, BudgetConfig c, long periodStartMs, int level, double used) {
     String remaining = formatted(c, Math.max(0, c.limit() - used));
     String message = switch (level) {
       case WARNING -> "The " + c.name() + " budget is below 30 %: " + remaining + " left of " + formatted(c, c.limit()) + ".";
@@ -72,7 +77,9 @@ final class Budgets {
     };
     JsonObject details = new JsonObject().put("scope", c.scope()).put("period", c.period().name().toLowerCase(Locale.ROOT))
         .put("metric", c.metric().name().toLowerCase(Locale.ROOT)).put("limit", c.limit()).put("used", used);
-    alerts.raise(level == WARNING ? "warning" : "critical", "quota", message, details);
+    String dedupKey = String.join("|", "quota", c.scope(), c.period().name(), c.metric().name(),
+        Long.toString(periodStartMs), Integer.toString(level));
+    alerts.raise(level == WARNING ? "warning" : "critical", "quota", message, details, dedupKey);
   }
 
   static JsonObject view(BudgetConfig b, double used, long nowMs) {

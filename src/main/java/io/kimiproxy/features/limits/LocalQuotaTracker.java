@@ -46,11 +46,17 @@ public final class LocalQuotaTracker implements QuotaTracker {
     for (BudgetState b : budgets) {
       long start = Budgets.periodStart(b.config.period(), now);
       loads.add(spent.apply(b.config.scope(), start).onSuccess(t -> {
+        int level;
+        double used;
         synchronized (this) {
           b.periodStartMs = start;
           b.used = Budgets.amount(b.config, t.tokens(), t.usd());
-          b.alertedLevel = Budgets.level(b.config, b.used); // what was already crossed before a restart is not raised again
+          b.alertedLevel = Budgets.level(b.config, b.used);
+          level = b.alertedLevel;
+          used = b.used;
         }
+        // A level reached before a restart is still in the alerts: raised unless they already hold it.
+        if (level > 0) Budgets.alert(alerts, b.config, start, level, used);
       }));
     }
     return Future.all(loads).mapEmpty();
@@ -59,7 +65,16 @@ public final class LocalQuotaTracker implements QuotaTracker {
   @Override
   public Future<Reservation> reserve(Set<String> scopes, long maxTokens, double maxUsd) {
     ProxyError refusal = check(scopes);
-    return refusal == null ? Future.succeededFuture(Reservation.NONE) : Future.failedFuture(refusal);
+    if (refusal != null) return Future.failedFuture(refusal);
+    return Future.succeededFuture(new Reservation() {
+      @Override
+      public void release() {}
+
+      @Override
+      public void spent(long tokens, double usd) {
+        record(scopes, tokens, usd);
+      }
+    });
   }
 
   /** The refusal for a request in these scopes, or null when every blocking budget has room. */
@@ -92,7 +107,8 @@ public final class LocalQuotaTracker implements QuotaTracker {
         if (level > b.alertedLevel) {
           b.alertedLevel = level;
           double used = b.used;
-          raised.add(() -> Budgets.alert(alerts, b.config, level, used));
+          long start = b.periodStartMs;
+          raised.add(() -> Budgets.alert(alerts, b.config, start, level, used));
         }
       }
     }

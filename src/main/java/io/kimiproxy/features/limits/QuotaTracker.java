@@ -20,9 +20,20 @@ public interface QuotaTracker {
 
   /** A request's hold on its budgets while its call runs. */
   interface Reservation {
-    Reservation NONE = () -> { };
+    /** Holds nothing: no budget applies, or none could be checked. */
+    Reservation NONE = new Reservation() {
+      @Override
+      public void release() {}
 
+      @Override
+      public void spent(long tokens, double usd) {}
+    };
+
+    /** The call failed: it spent nothing, its hold goes. */
     void release();
+
+    /** What the call really cost, counted in place of its hold. */
+    void spent(long tokens, double usd);
   }
 
   /** Loads this period's spending: {@code spent(scope, fromMs)} sums the ledger. */
@@ -41,7 +52,7 @@ public interface QuotaTracker {
    */
   ProxyError unpriced(Set<String> scopes, String model, String provider);
 
-  /** What a call really cost. */
+  /** What a call really cost, when it held nothing. */
   void record(Set<String> scopes, long tokens, double usd);
 
   Future<List<JsonObject>> snapshot();

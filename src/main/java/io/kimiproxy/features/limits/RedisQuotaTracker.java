@@ -72,8 +72,11 @@ public final class RedisQuotaTracker implements QuotaTracker {
     for (BudgetConfig b : which) {
       sets.add(ledger.apply(b.scope(), Budgets.periodStart(b.period(), now)).compose(spent -> {
         double used = Budgets.amount(b, spent.tokens(), spent.usd());
+        int level = Budgets.level(b, used);
+        // A level reached before this start is still in the alerts: raised unless they already hold it.
+        if (level > 0 && !force) Budgets.alert(alerts, b, Budgets.periodStart(b.period(), now), level, used);
         return redis.eval(INIT, List.of(key(b, now)), List.of(Double.toString(used),
-            Integer.toString(Budgets.level(b, used)), Long.toString(Budgets.periodEnd(b.period(), now) + DAY_MS),
+            Integer.toString(level), Long.toString(Budgets.periodEnd(b.period(), now) + DAY_MS),
             force ? "1" : "0"));
       }));
     }
@@ -104,7 +107,17 @@ public final class RedisQuotaTracker implements QuotaTracker {
     return redis.eval(RESERVE, keys, args).transform(done -> {
       if (done.failed()) return onFailure.unchecked("budget", done.cause(), () -> Reservation.NONE);
       int answer = done.result().toInteger();
-      if (answer == 0) return Future.succeededFuture(() -> release(keys, held));
+      if (answer == 0) return Future.succeededFuture(new Reservation() {
+        @Override
+        public void release() {
+          RedisQuotaTracker.this.release(keys, held);
+        }
+
+        @Override
+        public void spent(long tokens, double usd) {
+          spend(applicable, tokens, usd, held);
+        }
+      });
       if (answer > 0) return Future.failedFuture(Budgets.refusal(applicable.get(answer - 1), now));
       if (!mayLoad) return onFailure.unchecked("budget", new IllegalStateException("budget not loaded"), () -> Reservation.NONE);
       return fromLedger(List.of(applicable.get(-answer - 1)), false)
@@ -124,19 +137,27 @@ public final class RedisQuotaTracker implements QuotaTracker {
   @Override
   public void record(Set<String> scopes, long tokens, double usd) {
     List<BudgetConfig> applicable = budgets.stream().filter(b -> Budgets.applies(b, scopes)).toList();
-    if (applicable.isEmpty()) return;
+    if (!applicable.isEmpty()) spend(applicable, tokens, usd, applicable.stream().map(b -> "0").toList());
+  }
+
+  /** Adds a call's cost to its budgets, in place of the amounts it held there. */
+  private void spend(List<BudgetConfig> applicable, long tokens, double usd, List<String> held) {
     long now = clock.millis();
     List<String> keys = new ArrayList<>();
     List<String> args = new ArrayList<>();
-    for (BudgetConfig b : applicable) {
+    for (int i = 0; i < applicable.size(); i++) {
+      BudgetConfig b = applicable.get(i);
       keys.add(key(b, now));
-      args.addAll(List.of(Double.toString(Budgets.amount(b, tokens, usd)), Double.toString(b.limit())));
+      args.addAll(List.of(Double.toString(Budgets.amount(b, tokens, usd)), Double.toString(b.limit()), held.get(i)));
     }
     redis.eval(SPEND, keys, args).onSuccess(crossed -> {
       List<BudgetConfig> unloaded = new ArrayList<>();
       for (int i = 0; i < applicable.size(); i++) {
         int level = crossed.get(2 * i).toInteger();
-        if (level > 0) Budgets.alert(alerts, applicable.get(i), level, Double.parseDouble(crossed.get(2 * i + 1).toString()));
+        if (level > 0) {
+          BudgetConfig b = applicable.get(i);
+          Budgets.alert(alerts, b, Budgets.periodStart(b.period(), now), level, Double.parseDouble(crossed.get(2 * i + 1).toString()));
+        }
         if (level < 0) unloaded.add(applicable.get(i));
       }
       if (!unloaded.isEmpty()) fromLedger(unloaded, false);

@@ -5,6 +5,7 @@ import io.kimiproxy.core.error.ErrorType;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.proxy.chain.Admission;
+import io.kimiproxy.proxy.chain.Attribute;
 import io.kimiproxy.proxy.chain.ChatExchange;
 import io.kimiproxy.proxy.chain.ChatStep;
 import io.kimiproxy.proxy.routing.Route;
@@ -25,6 +26,12 @@ import java.util.function.UnaryOperator;
  * against the budgets.
  */
 public final class SpendingStep implements ChatStep {
+  /**
+   * The budget hold of the call that answered: kept until the request's row gives its real cost,
+   * which replaces it in one step (a request that follows, on any instance, sees one or the other).
+   */
+  private static final Attribute<QuotaTracker.Reservation> HOLD = new Attribute<>("budget hold");
+
   private final RateLimiter limiter;
   private final QuotaTracker quotas;
   private final Map<String, ClientKey> keys;
@@ -53,33 +60,68 @@ public final class SpendingStep implements ChatStep {
       if (unpriced == null) return Future.succeededFuture(hold);
       hold.release();
       return Future.failedFuture(unpriced);
-    }).compose(hold -> limiter.acquire(List.copyOf(scopes), estimate)
-        .onFailure(refused -> hold.release())
-        .map(permit -> new Admission() {
-          @Override
-          public void settle(long tokens) {
-            permit.settle(tokens);
-            hold.release();
-          }
+    }).compose(hold -> {
+      long queuedNanos = System.nanoTime();
+      return limiter.acquire(List.copyOf(scopes), estimate)
+          .andThen(done -> x.steps().queued((System.nanoTime() - queuedNanos) / 1_000_000))
+          .onFailure(refused -> hold.release())
+          .map(permit -> {
+            x.put(HOLD, hold);
+            return new LimitedCall(x, permit, hold, provider);
+          });
+    });
+  }
 
-          /**
-           * What the provider said of its own limits ({@code x-ratelimit-*} headers): when it has
-           * nothing left, the next calls wait for its reset instead of being refused by it.
-           */
-          @Override
-          public void answered(UnaryOperator<String> header) {
-            limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"),
-                header.apply("x-ratelimit-reset-requests"), header.apply("x-ratelimit-remaining-tokens"),
-                header.apply("x-ratelimit-reset-tokens"));
-          }
-        }));
+  /**
+   * A call the limits let through: settled with its real tokens (a failed call's budget hold given
+   * back at once), and told the provider's own limits.
+   */
+  private final class LimitedCall implements Admission {
+    private final ChatExchange x;
+    private final RateLimiter.Permit permit;
+    private final QuotaTracker.Reservation hold;
+    private final String provider;
+
+    LimitedCall(ChatExchange x, RateLimiter.Permit permit, QuotaTracker.Reservation hold, String provider) {
+      this.x = x;
+      this.permit = permit;
+      this.hold = hold;
+      this.provider = provider;
+    }
+
+    @Override
+    public void settle(long tokens) {
+      permit.settle(tokens);
+      if (tokens == 0 && x.get(HOLD) == hold) {
+        x.put(HOLD, null);
+        hold.release();
+      }
+    }
+
+    /**
+     * What the provider said of its own limits ({@code x-ratelimit-*} headers): when it has
+     * nothing left, the next calls wait for its reset instead of being refused by it.
+     */
+    @Override
+    public void answered(UnaryOperator<String> header) {
+      limiter.observe(provider, header.apply("x-ratelimit-remaining-requests"),
+          header.apply("x-ratelimit-reset-requests"), header.apply("x-ratelimit-remaining-tokens"),
+          header.apply("x-ratelimit-reset-tokens"));
+    }
   }
 
   /** What a call cost, once known, feeds the budgets; refusals were not billed, so they do not (see RequestRecord#billed). */
   @Override
   public void finished(ChatExchange x, RequestRecord row) {
-    if (!row.billed()) return;
-    quotas.record(scopes(row.provider(), row.modelAlias(), row.clientKey()), row.usage().totalTokens(), row.costUsd());
+    QuotaTracker.Reservation hold = x.get(HOLD);
+    x.put(HOLD, null);
+    if (hold != null && row.billed()) {
+      hold.spent(row.usage().totalTokens(), row.costUsd());
+    } else if (hold != null) {
+      hold.release();
+    } else if (row.billed()) {
+      quotas.record(scopes(row.provider(), row.modelAlias(), row.clientKey()), row.usage().totalTokens(), row.costUsd());
+    }
   }
 
   private static Set<String> scopes(String provider, String alias, String clientKey) {

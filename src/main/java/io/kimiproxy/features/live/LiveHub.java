@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +40,7 @@ public final class LiveHub implements EventSink {
   private final Set<LiveClient> clients = new LinkedHashSet<>();
   private final AtomicInteger clientCount = new AtomicInteger();
   private final AtomicLong droppedEvents = new AtomicLong();
+  private final List<BiConsumer<String, JsonObject>> observers = new CopyOnWriteArrayList<>();
   private long timerId = -1;
   private boolean closed;
   /** Where this instance's events also go: the team's shared feed (null when solo). */
@@ -67,20 +71,31 @@ public final class LiveHub implements EventSink {
   public void publish(String type, JsonObject payload) {
     long ts = System.currentTimeMillis();
     context.runOnContext(v -> {
-      broadcast(type, payload, ts);
+      broadcast(type, payload, ts, true);
       Relay out = relay;
       if (out != null) out.send(type, payload, ts);
     });
   }
 
-  /** An event of another instance of the team: shown here as if published here, and not relayed again. */
+  /**
+   * An event of another instance of the team: shown here as if published here, but neither
+   * observed (this instance's log is its own) nor relayed again.
+   */
   public void deliver(String type, JsonObject payload, long ts) {
-    context.runOnContext(v -> broadcast(type, payload, ts));
+    context.runOnContext(v -> broadcast(type, payload, ts, false));
   }
 
   /** Every event published here from now on is also handed to {@code out}. */
   public void relayTo(Relay out) {
     this.relay = out;
+  }
+
+  /**
+   * Hands every event published from now on to {@code observer} as well (the log), on the hub's
+   * context, before the browsers get it. It must be quick and must not change the payload.
+   */
+  public void observe(BiConsumer<String, JsonObject> observer) {
+    observers.add(observer);
   }
 
   /** Serves a newly upgraded WebSocket until it closes. */
@@ -118,8 +133,15 @@ public final class LiveHub implements EventSink {
     }));
   }
 
-  private void broadcast(String type, JsonObject payload, long ts) {
-    snapshot.remember(type, payload);
+  private void broadcast(String type, JsonObject payload, long ts, boolean observed) {
+    snapshot.remember(type, payload, ts);
+    for (BiConsumer<String, JsonObject> observer : observed ? observers : List.<BiConsumer<String, JsonObject>>of()) {
+      try {
+        observer.accept(type, payload);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "event observer failed on " + type, e);
+      }
+    }
     if (clients.isEmpty()) return;
     LiveMessage message = LiveMessage.of(type, payload, ts);
     for (LiveClient client : clients) {

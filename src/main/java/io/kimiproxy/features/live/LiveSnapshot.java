@@ -14,7 +14,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,24 +27,33 @@ import java.util.logging.Logger;
  * The {@code init} message: everything the dashboard shows, as of now. Built from named parts:
  * the ledger's sessions, recent requests and usage, the configured providers, and whatever a
  * feature registers with {@link #addPart} (sanitizer and compaction stats, alerts...). It also
- * remembers the latest provider state and session phase seen in events, which the ledger does not hold.
+ * remembers what events said that the ledger does not hold: the latest provider state, the latest
+ * phase of a session (newer than its stored context map when that write failed), and the recent
+ * model fallbacks (until the proxy restarts).
  */
 public final class LiveSnapshot {
   private static final Logger LOG = Logger.getLogger(LiveSnapshot.class.getName());
   private static final int SESSIONS = 100;
   private static final int REQUESTS = 100;
   private static final int REMEMBERED = 1000;
+  private static final int FALLBACKS = 50;
 
   private final LedgerWriter writer;
   private final Map<String, Supplier<Future<?>>> parts = new LinkedHashMap<>();
   private final Map<String, JsonObject> providerStates = lru();
   private final Map<String, String> phases = lru();
+  private final Deque<JsonObject> fallbacks = new ArrayDeque<>();
 
   public LiveSnapshot(LedgerStore store, LedgerWriter writer, ProxyConfig config) {
     this.writer = writer;
     addPart("sessions", () -> store.sessions(SESSIONS).map(list -> {
       JsonArray out = new JsonArray();
-      list.forEach(s -> out.add(s.toJson().put("phase", phase(s.id()))));
+      list.forEach(s -> {
+        JsonObject session = s.toJson();
+        String seen = phase(s.id());
+        if (seen != null) session.put("phase", seen);
+        out.add(session);
+      });
       return out;
     }));
     addPart("requests", () -> store.latestRequests(RequestQuery.range(0, Long.MAX_VALUE), REQUESTS).map(rows -> {
@@ -52,6 +63,7 @@ public final class LiveSnapshot {
     }));
     addPart("usage", () -> usage(store));
     addPart("providers", () -> Future.succeededFuture(providers(config)));
+    addPart("fallbacks", () -> Future.succeededFuture(recentFallbacks()));
   }
 
   /**
@@ -63,15 +75,32 @@ public final class LiveSnapshot {
   }
 
   /** Keeps what an event says that the ledger cannot tell a later snapshot. */
-  synchronized void remember(String type, JsonObject data) {
-    if (type.equals(EventNames.PROVIDER_STATE)) {
-      String provider = data.getString("provider", data.getString("name"));
-      if (provider != null) providerStates.put(provider, data);
-    } else if ((type.equals(EventNames.SESSION_UPDATED) || type.equals(EventNames.PHASE_CHANGED))
-        && data.getValue("phase") instanceof String phase) {
-      String session = data.getString("id", data.getString("session"));
-      if (session != null) phases.put(session, phase);
+  synchronized void remember(String type, JsonObject data, long ts) {
+    switch (type) {
+      case EventNames.PROVIDER_STATE -> {
+        String provider = data.getString("provider", data.getString("name"));
+        if (provider != null) providerStates.put(provider, data);
+      }
+      // phase_changed says where the session went in "to"; the others carry the phase itself.
+      case EventNames.PHASE_CHANGED -> rememberPhase(data.getValue("session"), data.getValue("to"));
+      case EventNames.CONTEXT_MAP -> rememberPhase(data.getValue("session"), data.getValue("phase"));
+      case EventNames.SESSION_UPDATED -> rememberPhase(data.getValue("id"), data.getValue("phase"));
+      case EventNames.MODEL_FALLBACK -> {
+        if (fallbacks.size() == FALLBACKS) fallbacks.removeLast();
+        fallbacks.addFirst(data.copy().put("ts", ts));
+      }
+      default -> { }
     }
+  }
+
+  private void rememberPhase(Object session, Object phase) {
+    if (session instanceof String id && phase instanceof String name) phases.put(id, name);
+  }
+
+  private synchronized JsonArray recentFallbacks() {
+    JsonArray out = new JsonArray();
+    fallbacks.forEach(f -> out.add(f.copy()));
+    return out;
   }
 
   /** Everything the ledger holds so far (flushed first) and every registered part. */

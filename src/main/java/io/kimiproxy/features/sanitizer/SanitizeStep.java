@@ -36,8 +36,7 @@ public final class SanitizeStep implements ChatStep {
           SanitizerCounts counts = result.counts();
           if (counts.isZero()) return Future.succeededFuture();
           x.request(x.request().withMessages(result.messages()));
-          if (counts.masked() > 0) x.changed("masked", counts.masked());
-          if (counts.secretsRedacted() > 0) x.changed("redacted", counts.secretsRedacted());
+          x.steps().sanitized(counts.masked(), counts.secretsRedacted());
           if (!x.internal()) {
             // Counts are a dashboard figure: written without the request waiting; a busy database
             // costs the figure, logged, not the answer.

@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.chain;
 
 import io.kimiproxy.core.error.ProxyError;
+import io.kimiproxy.core.ledger.RequestSteps;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.core.model.Phase;
@@ -15,7 +16,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +34,7 @@ public final class ChatExchange {
   private final InboundFormat format;
   private final Caller caller;
   private final Map<Attribute<?>, Object> attributes = new HashMap<>(8);
-  private final Map<String, Long> changes = new LinkedHashMap<>(4);
+  private final RequestSteps.Tally steps = new RequestSteps.Tally();
   private String sessionId;
   private ChatRequest request;
   private MessageList clientMessages;
@@ -187,13 +187,9 @@ public final class ChatExchange {
     attributes.put(key, value);
   }
 
-  /** Notes that a step changed the request ("masked", 3): shown with the request, never its content. */
-  public void changed(String what, long amount) {
-    changes.merge(what, amount, Long::sum);
-  }
-
-  public Map<String, Long> changes() {
-    return changes;
+  /** Queue time and what the steps changed (counts, never content), for the request's ledger row. */
+  public RequestSteps.Tally steps() {
+    return steps;
   }
 
   public List<Route> routes() {

@@ -19,17 +19,20 @@ public final class ChunkRecorder implements StreamDecoder {
   private static final long MAX_CHARS = 4L << 20;
 
   private final StreamDecoder inner;
+  private final Runnable whenDone;
   private final List<String> chunks = new ArrayList<>();
   private JsonObject usage;
   private long chars;
   private boolean overflowed;
 
-  private ChunkRecorder(StreamDecoder inner) {
+  private ChunkRecorder(StreamDecoder inner, Runnable whenDone) {
     this.inner = inner;
+    this.whenDone = whenDone;
   }
 
-  public static ChunkRecorder around(StreamDecoder inner) {
-    return new ChunkRecorder(inner);
+  /** @param whenDone run when the provider says the answer is complete, just before the client hears it */
+  public static ChunkRecorder around(StreamDecoder inner, Runnable whenDone) {
+    return new ChunkRecorder(inner, whenDone);
   }
 
   @Override
@@ -62,6 +65,7 @@ public final class ChunkRecorder implements StreamDecoder {
 
       @Override
       public void done() {
+        whenDone.run();
         sink.done();
       }
 

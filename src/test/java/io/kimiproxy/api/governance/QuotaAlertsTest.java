@@ -113,7 +113,9 @@ class QuotaAlertsTest {
       assertEquals("exhausted", remembered.getString("level"));
       OpenAiErrors.assertError(spend(restarted, 100), 429, "insufficient_quota");
       assertEquals(0, calls(restarted.upstream(), CHAT_PATH));
-      assertEquals(0, alerts(restarted).size(), "what was crossed before the restart is not raised again");
+      JsonArray kept = alerts(restarted);
+      assertEquals(3, kept.size(), "the alerts outlive the restart, none raised twice: " + kept.encode());
+      assertTrue(kept.getJsonObject(0).getString("message").contains("refused"), kept.encode());
     }
   }
 
@@ -131,7 +133,33 @@ class QuotaAlertsTest {
       JsonArray raised = alerts(proxy);
       assertEquals(1, raised.size(), "raised once, not per request: " + raised.encode());
       assertTrue(raised.getJsonObject(0).getString("message").contains("continue"), raised.encode());
-      assertTrue(logs.lines().stream().anyMatch(l -> l.contains("alert [quota]")), "log line");
+      assertTrue(logs.lines().stream().anyMatch(l -> l.contains("alert kind=quota")), "log line");
+    }
+  }
+
+  @Test
+  void should_derive_a_spent_budget_alert_again_when_the_stored_alerts_lost_it() throws Exception {
+    TestProxy proxy = TestProxy.start(config("block"));
+    try {
+      assertEquals(200, spend(proxy, 1000).statusCode());
+      quotaAt(proxy, 1000);
+      Poll.until(Duration.ofSeconds(5), () -> alerts(proxy), a -> a.size() == 1, "the spent budget's alert");
+    } finally {
+      proxy.close();
+    }
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + proxy.databaseFile());
+         java.sql.Statement sql = db.createStatement()) {
+      sql.executeUpdate("DELETE FROM alerts");
+    }
+
+    try (TestProxy restarted = TestProxy.startIn(proxy.folder(), config("block"), "")) {
+      JsonArray derived = alerts(restarted);
+      assertEquals(1, derived.size(), derived.encode());
+      assertEquals("critical", derived.getJsonObject(0).getString("level"));
+      assertTrue(derived.getJsonObject(0).getString("message").contains("is spent"), derived.encode());
+    }
+    try (TestProxy again = TestProxy.startIn(proxy.folder(), config("block"), "")) {
+      assertEquals(1, alerts(again).size(), "derived once, then remembered");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.kimiproxy.core.db;
 import static io.kimiproxy.testing.TestProxy.await;
 
 import io.kimiproxy.core.ledger.RequestRecord;
+import io.kimiproxy.core.ledger.RequestSteps;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.features.cache.CacheBodies;
 import io.vertx.core.Vertx;
@@ -37,6 +38,7 @@ interface StorageUnderTest {
     return new RequestRecord(id, parentId, parentId == null ? 1 : 2, "chat", ts, session, "cline", "m/" + provider,
         provider, provider == null ? null : "upstream", true, status, status >= 400 ? "rate_limit_error" : null,
         status >= 400 ? "rate_limit_exceeded" : null, status >= 400 ? "slow down" : null, usage, false, cost, 120,
-        status >= 400 ? null : 40L, 1000, clientKey, cacheHit, cacheHit ? 0.25 : 0.0, "chat");
+        status >= 400 ? null : 40L, 1000, clientKey, cacheHit, cacheHit ? 0.25 : 0.0, "chat",
+        status >= 400 ? null : new RequestSteps(3, 1, 2, 40, 0, 1));
   }
 }

@@ -29,7 +29,7 @@ class ClientMonitorTest {
 
   private static RequestRecord row(int status, long prompt, long completion, double cost) {
     return new RequestRecord("r", null, 1, "chat", System.currentTimeMillis(), "s", "cline", "m", "p", "u", false,
-        status, null, null, null, new Usage(prompt, completion, 0, 0), false, cost, 5, 1L, 0, null, false, 0.0, "chat");
+        status, null, null, null, new Usage(prompt, completion, 0, 0), false, cost, 5, 1L, 0, null, false, 0.0, "chat", null);
   }
 
   @Test

@@ -75,7 +75,7 @@ class LocalQuotaTrackerTest {
   }
 
   @Test
-  void should_load_the_current_period_spending_without_alerting_again() {
+  void should_load_the_current_period_spending_and_derive_its_alert_once() {
     LocalQuotaTracker tracker = tracker(new BudgetConfig("model:groq/llama", Period.DAY, Metric.USD, 10, true), fixed());
     List<Long> asked = new ArrayList<>();
     tracker.load((scope, from) -> {
@@ -84,8 +84,11 @@ class LocalQuotaTrackerTest {
     });
     assertEquals(Instant.parse("2026-11-21T00:00:00Z").toEpochMilli(), asked.get(0));
     assertEquals(8.0, tracker.snapshot().result().get(0).getDouble("used"));
-    tracker.record(GROQ, 0, 0.5); // still in the warning band it was in before the restart
-    assertEquals(0, alerts.recent(10).size());
+    assertEquals(1, alerts.recent(10).size(), "the band it was in before the restart is an alert again");
+    assertEquals("warning", alerts.recent(1).get(0).level());
+    tracker.record(GROQ, 0, 0.5); // still in that band: nothing new
+    tracker.load((scope, from) -> Future.succeededFuture(new Spending(0, 8.5))); // a reload derives it again
+    assertEquals(1, alerts.recent(10).size());
   }
 
   private LocalQuotaTracker tracker(BudgetConfig budget, Clock clock) {
