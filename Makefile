@@ -2,6 +2,8 @@
 #   make run    builds the jar if needed and runs the proxy in the foreground (config.toml, 127.0.0.1:8000)
 #   make test   runs the whole suite: unit tests, then integration tests (*IT.java) against the packaged jar
 #   make bench  measures the proxy's overhead and writes docs/benchmarks.md
+#   make bench-team  the same figures for one solo proxy and a team of two instances
+#   make team   team mode for a try: PostgreSQL, Redis and two instances on one machine (docs/team-mode.md)
 # Also: make build, make clean. `make run CONFIG=my.toml PORT=9000 HOST=127.0.0.1` overrides the config.
 MVN ?= mvn -B
 JAR := target/kimi-proxy.jar
@@ -10,7 +12,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run test test-prereqs browser-deps bench clean
+.PHONY: build run team test test-prereqs browser-deps engines bench bench-team clean
 
 build: $(JAR)
 
@@ -20,10 +22,16 @@ $(JAR): pom.xml $(shell find src/main static -type f 2>/dev/null)
 run: $(JAR)
 	bin/kimi-proxy start --foreground --config $(CONFIG) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
+# Ctrl-C stops all it started. TEAM_DIR keeps the engines' data between runs; TEAM_PORTS the instances'.
+TEAM_DIR ?= data/team
+TEAM_PORTS ?= 8001 8002
+team: $(JAR) engines
+	scripts/team.sh --dir $(TEAM_DIR) --config $(CONFIG) --ports "$(TEAM_PORTS)"
+
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
 # is installed by these targets when missing; `make test` runs them first.
-test-prereqs: browser-deps
+test-prereqs: browser-deps engines
 
 test: test-prereqs
 	$(MVN) verify
@@ -33,6 +41,11 @@ test: test-prereqs
 bench: $(JAR)
 	$(MVN) -q test-compile
 	java -Xmx512m $(BENCH_OPTS) -cp target/test-classes:$(JAR) io.kimiproxy.bench.ProxyBenchmark
+
+# One solo proxy against two instances of a team on one PostgreSQL and one Redis (docs/team-mode.md).
+bench-team: $(JAR) engines
+	$(MVN) -q test-compile
+	java -Xmx512m $(BENCH_OPTS) -cp target/test-classes:$(JAR) io.kimiproxy.bench.TeamBenchmark
 
 clean:
 	$(MVN) -q clean
@@ -51,3 +64,15 @@ $(CHROMIUM):
 
 $(BROWSER_MODULES): tests-browser/package-lock.json
 	cd tests-browser && npm ci --no-audit --no-fund
+
+# Team mode's tests start PostgreSQL and Redis themselves, as local processes on random ports in
+# temporary folders (src/test/java/io/kimiproxy/testing/engines): only the programs are installed
+# here, from Debian's packages, never a service.
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+REDIS_SERVER := /usr/bin/redis-server
+
+engines:
+	@if [ -z "$(PG_INITDB)" ] || [ ! -x $(REDIS_SERVER) ]; then \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server; \
+	fi

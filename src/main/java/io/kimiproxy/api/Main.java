@@ -102,6 +102,10 @@ public final class Main {
   }
 
   private static void backup(ProxyConfig config, CommandLine cli) {
+    if (config.postgres() != null) {
+      System.err.println("kimi-proxy: the ledger is in PostgreSQL ([storage] type = \"postgres\"): back it up with pg_dump");
+      System.exit(2);
+    }
     Path folder = cli.out() != null ? cli.out() : config.databaseFile().toAbsolutePath().getParent().resolve("backups");
     Path target = folder.resolve("kimi-proxy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".db");
     try {

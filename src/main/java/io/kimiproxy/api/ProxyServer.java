@@ -7,7 +7,6 @@ import io.kimiproxy.api.wiring.MemoryBudget;
 import io.kimiproxy.features.cache.CacheStep;
 import io.kimiproxy.features.clients.ClientStep;
 import io.kimiproxy.features.guardrails.GuardrailStep;
-import io.kimiproxy.features.limits.SpendingStep;
 import io.kimiproxy.proxy.chain.RouteStep;
 import io.kimiproxy.api.http.ApiRouter;
 import io.kimiproxy.core.http.RequestBodies;
@@ -28,8 +27,8 @@ import io.kimiproxy.api.wiring.Module;
 import io.kimiproxy.api.wiring.ObservabilityModule;
 import io.kimiproxy.api.wiring.ProvidersModule;
 import io.kimiproxy.api.wiring.RoutingModule;
+import io.kimiproxy.api.wiring.SharedModule;
 import io.kimiproxy.config.ProxyConfig;
-import io.kimiproxy.core.db.Database;
 import io.kimiproxy.core.ledger.LedgerWriter;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
@@ -88,7 +87,11 @@ public final class ProxyServer implements Generations {
     this.guardrails = guardrails;
     this.routing = routing;
     this.alerts = alerts;
-    this.shared = List.of(live, observability, providers, clients, guardrails, agents, routing, alerts);
+    List<Module> modules = new ArrayList<>(List.of(live, observability, providers, clients, guardrails, agents, routing,
+        alerts));
+    SharedModule team = SharedModule.create(foundation, live.hub(), alerts.alerts());
+    if (team != null) modules.add(team);
+    this.shared = List.copyOf(modules);
     this.reload = new ConfigReload(this);
     this.formats = InboundFormats.create(foundation.memory());
   }
@@ -103,15 +106,15 @@ public final class ProxyServer implements Generations {
     // Building the modules and the routes is on workers too: the first time in a process it loads
     // hundreds of classes, most of a second on a loaded machine.
     return vertx.executeBlocking(tokens::preload, false)
-        .compose(loaded -> Database.open(vertx, config.databaseFile()))
-        .compose(database -> vertx.executeBlocking(() -> {
-          Foundation f = Foundation.create(vertx, config, database, tokens, memory);
+        .compose(loaded -> Foundation.openStorage(vertx, config))
+        .compose(storage -> vertx.executeBlocking(() -> {
+          Foundation f = Foundation.create(vertx, config, storage, tokens, memory);
           LiveModule live = LiveModule.create(f, metrics);
           return new ProxyServer(f, live, ProvidersModule.create(f, live),
               ClientsModule.create(f, live.events()), GuardrailsModule.create(f, live.events()),
               AgentModule.create(f, live.events()), RoutingModule.create(f, live.events()),
               AlertsModule.create(f, live.events()), ObservabilityModule.create(f, live));
-        }, false).onFailure(e -> database.close()))
+        }, false).onFailure(e -> storage.close()))
         .compose(server -> {
           Foundation f = server.foundation;
           // Shared modules start first: the routes of the first generation mount what they started.
@@ -121,7 +124,7 @@ public final class ProxyServer implements Generations {
                   .compose(started -> server.listen(first)))
               .onFailure(e -> {
                 server.live.close();
-                f.database().close();
+                f.storage().close();
               });
         })
         .onFailure(e -> metrics.close());
@@ -150,7 +153,7 @@ public final class ProxyServer implements Generations {
           foundation.self().bind(port());
           LOG.info("Kimi Proxy listening on http://" + config.server().host() + ":" + port() + " ("
               + config.models().size() + " models, " + config.providers().size() + " providers, database "
-              + config.databaseFile() + ", " + loops + " event loops)");
+              + foundation.storage().describe() + ", " + loops + " event loops)");
           return this;
         });
   }
@@ -168,7 +171,7 @@ public final class ProxyServer implements Generations {
         routing.step(f, providers.health(), context.measure()), context.sanitize(), context.compact(),
         context.overflow(), context.contextMap(), new RouteStep(new ModelResolver(f.config())),
         new GuardrailStep(guardrails.guardrails()), new CacheStep(governance.cache()),
-        new SpendingStep(governance.limiter(), governance.quotas()));
+        governance.spending());
     ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(new WireAdapters(), f.upstream(),
         providers.health(), f.tokens(), context.measure().work(), f.ledger(), live.events(), f.scrubber()));
     List<Module> own = List.of(context, governance);
@@ -234,6 +237,6 @@ public final class ProxyServer implements Generations {
         .compose(v -> foundation.ledger().flush())
         .andThen(v -> live.metrics().close())
         .compose(v -> foundation.upstream().close())
-        .compose(v -> foundation.database().close());
+        .compose(v -> foundation.storage().close());
   }
 }

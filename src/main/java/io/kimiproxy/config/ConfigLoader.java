@@ -30,7 +30,7 @@ public final class ConfigLoader {
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
       "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
-      "cache", "routing", "log", "telemetry");
+      "cache", "routing", "log", "telemetry", "shared", "keys");
 
   private ConfigLoader() {}
 
@@ -59,13 +59,17 @@ public final class ConfigLoader {
     for (String key : root.keys()) {
       if (!SECTIONS.contains(key)) throw root.error(key, "unknown section (known: " + String.join(", ", SECTIONS) + ")");
     }
-    ServerConfig server = server(root.section("server"));
+    Map<String, ScopeLimits> limits = new LinkedHashMap<>();
+    List<BudgetConfig> keyBudgets = new ArrayList<>();
+    ServerConfig server = server(root.section("server"),
+        TeamSections.keys(root.section("keys"), env, limits, keyBudgets));
     Path folder = Objects.requireNonNullElse(file.toAbsolutePath().getParent(), Path.of("."));
     TomlSection storage = root.section("storage");
+    PostgresConfig postgres = TeamSections.postgres(storage);
     Path database = storage(storage, folder);
     RetentionConfig retention = retention(storage);
     storage.finish();
-    Map<String, ScopeLimits> limits = new LinkedHashMap<>();
+    SharedConfig shared = TeamSections.shared(root.section("shared"), server.host() + ":" + server.port());
     Map<String, ProviderConfig> providers = providers(root.section("providers"), limits);
     Map<String, List<String>> smart = new LinkedHashMap<>();
     Map<String, ModelConfig> models = models(root.section("models"), providers, limits, smart);
@@ -78,14 +82,14 @@ public final class ConfigLoader {
     GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
     GovernanceConfig governance = new GovernanceConfig(
         GovernanceSections.rateLimits(root.section("rate_limits"), limits),
-        GovernanceSections.quotas(root.section("quotas"), providers, models, server.apiKeys().size()),
+        GovernanceSections.quotas(root.section("quotas"), providers, models, server.keyNames(), keyBudgets),
         GovernanceSections.cache(root.section("cache"), folder),
         retention);
     ObservabilityConfig observability = ObservabilitySections.parse(root.section("log"), root.section("telemetry"), folder);
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
         Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
-        routing, observability);
+        routing, observability, postgres, shared);
     checkListen(config);
     return config;
   }
@@ -113,14 +117,16 @@ public final class ConfigLoader {
     return out.toString();
   }
 
-  private static ServerConfig server(TomlSection s) {
+  /** @param named the keys of [keys.NAME], after those of api_keys */
+  private static ServerConfig server(TomlSection s, List<ClientKey> named) {
     String host = s.string("host", "127.0.0.1");
     int port = (int) s.integer("port", 8000, 0, 65535);
-    List<Secret> keys = new ArrayList<>();
+    List<ClientKey> keys = new ArrayList<>();
     for (String key : s.strings("api_keys")) {
       Secret secret = Secret.ofNullable(key);
-      if (secret != null) keys.add(secret);
+      if (secret != null) keys.add(new ClientKey("key-" + (keys.size() + 1), secret, List.of()));
     }
+    keys.addAll(named);
     long maxBodyMb = s.integer("max_body_mb", 32, 1, 1024);
     List<String> hosts = s.strings("allowed_hosts");
     List<String> origins = s.strings("allowed_origins");

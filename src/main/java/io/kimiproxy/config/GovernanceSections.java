@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Parses {@code [rate_limits]}, {@code [quotas."scope"]} and {@code [cache]}. */
 final class GovernanceSections {
@@ -21,9 +22,10 @@ final class GovernanceSections {
     return new ScopeLimits(s.integer("rpm", 0, 0, 10_000_000), s.integer("tpm", 0, 0, 10_000_000_000L));
   }
 
+  /** @param keyBudgets the budgets of named keys ([keys.NAME]), which come first */
   static List<BudgetConfig> quotas(TomlSection section, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
-                                   int clientKeys) {
-    List<BudgetConfig> out = new ArrayList<>();
+                                   Set<String> clientKeys, List<BudgetConfig> keyBudgets) {
+    List<BudgetConfig> out = new ArrayList<>(keyBudgets);
     for (String scope : section.keys()) {
       TomlSection q = section.section(scope);
       checkScope(q, scope, providers, models, clientKeys);
@@ -61,7 +63,7 @@ final class GovernanceSections {
   }
 
   private static void checkScope(TomlSection q, String scope, Map<String, ProviderConfig> providers,
-                                 Map<String, ModelConfig> models, int clientKeys) {
+                                 Map<String, ModelConfig> models, Set<String> clientKeys) {
     if (scope.equals("global")) return;
     int colon = scope.indexOf(':');
     String kind = colon < 0 ? scope : scope.substring(0, colon);
@@ -69,13 +71,12 @@ final class GovernanceSections {
     boolean known = switch (kind) {
       case "provider" -> providers.containsKey(name);
       case "model" -> models.containsKey(name);
-      case "client" -> name.matches("key-\\d+") && Integer.parseInt(name.substring(4)) >= 1
-          && Integer.parseInt(name.substring(4)) <= clientKeys;
+      case "client" -> clientKeys.contains(name);
       default -> false;
     };
     if (!known) {
-      throw q.error(null, "not a budget scope: use global, provider:<provider>, model:<alias> or client:key-<n> "
-          + "(n counts server.api_keys from 1)");
+      throw q.error(null, "not a budget scope: use global, provider:<provider>, model:<alias>, client:key-<n> "
+          + "(n counts server.api_keys from 1) or client:<name of a [keys.NAME] table>");
     }
   }
 }

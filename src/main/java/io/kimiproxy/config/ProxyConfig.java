@@ -6,12 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The whole configuration, immutable; a reload builds a new one. */
+/**
+ * The whole configuration, immutable; a reload builds a new one.
+ *
+ * @param postgres the ledger's PostgreSQL, or null for the SQLite file {@code databaseFile}
+ * @param shared   the Redis a team's instances share, or null for none (solo)
+ */
 public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                           ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
                           AgentsConfig agents, ClientsConfig clients, GuardrailsConfig guardrails,
-                          GovernanceConfig governance, RoutingConfig routing, ObservabilityConfig observability) {
+                          GovernanceConfig governance, RoutingConfig routing, ObservabilityConfig observability,
+                          PostgresConfig postgres, SharedConfig shared) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -20,17 +26,20 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
       if (p.apiKey() != null) all.add(p.apiKey());
     });
     all.addAll(observability.telemetry().headers().values());
+    if (postgres != null) all.addAll(TeamSections.urlSecrets(postgres.url()));
+    if (shared != null) all.addAll(TeamSections.urlSecrets(shared.redisUrl()));
     return all;
   }
 
   /**
    * This configuration with the parts only a restart can change taken from the running one: the
    * listening server, the database, agents, the client importers, the guardrails (whose rules
-   * change at runtime through their own API), the log and the traces.
+   * change at runtime through their own API), the log and the traces, and the shared Redis.
    */
   public ProxyConfig keepingRestartOnlyPartsOf(ProxyConfig running) {
     return new ProxyConfig(source, running.server, running.databaseFile, providers, models, context, sanitizer,
-        compaction, running.agents, running.clients, running.guardrails, governance, routing, running.observability);
+        compaction, running.agents, running.clients, running.guardrails, governance, routing, running.observability,
+        running.postgres, running.shared);
   }
 
   /** The restart-only sections in which this configuration differs from the running one. */
@@ -38,13 +47,21 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
     List<String> changed = new ArrayList<>();
     ServerConfig a = server;
     ServerConfig b = running.server;
-    boolean sameKeys = a.apiKeys().stream().map(Secret::reveal).toList()
-        .equals(b.apiKeys().stream().map(Secret::reveal).toList());
+    boolean sameKeys = a.keys().stream().map(k -> List.of(k.name(), k.key().reveal(), k.models())).toList()
+        .equals(b.keys().stream().map(k -> List.of(k.name(), k.key().reveal(), k.models())).toList());
     if (!sameKeys || a.maxBodyBytes() != b.maxBodyBytes() || !a.allowedHosts().equals(b.allowedHosts())
         || !a.allowedOrigins().equals(b.allowedOrigins())) {
       changed.add("server");
     }
-    if (!databaseFile.equals(running.databaseFile)) changed.add("storage");
+    if (!databaseFile.equals(running.databaseFile) || !sameUrl(postgres == null ? null : postgres.url(),
+        running.postgres == null ? null : running.postgres.url())) {
+      changed.add("storage");
+    }
+    if (!sameUrl(shared == null ? null : shared.redisUrl(), running.shared == null ? null : running.shared.redisUrl())
+        || shared != null && running.shared != null && (shared.failOpen() != running.shared.failOpen()
+            || shared.timeoutMs() != running.shared.timeoutMs())) {
+      changed.add("shared");
+    }
     if (!agents.equals(running.agents)) changed.add("agents");
     if (!clients.equals(running.clients)) changed.add("clients");
     if (!guardrails.equals(running.guardrails)) changed.add("guardrails");
@@ -57,7 +74,11 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
 
   public ProxyConfig withServer(ServerConfig newServer) {
     return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
-        clients, guardrails, governance, routing, observability);
+        clients, guardrails, governance, routing, observability, postgres, shared);
+  }
+
+  private static boolean sameUrl(Secret a, Secret b) {
+    return a == null ? b == null : b != null && a.reveal().equals(b.reveal());
   }
 
   /** A telemetry section compared by value: its header values are secrets, equal only by identity. */

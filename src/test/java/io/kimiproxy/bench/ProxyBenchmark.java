@@ -202,7 +202,7 @@ public final class ProxyBenchmark {
     }
   }
 
-  private static void deleteTree(Path folder) throws IOException {
+  static void deleteTree(Path folder) throws IOException {
     try (Stream<Path> walk = Files.walk(folder)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,14 +32,22 @@ final class ProxyProcess implements AutoCloseable {
   /** @param extraJvmOptions for diagnosis only (a flight recording, native memory tracking); none for the figures */
   static ProxyProcess start(Path jar, Path folder, int upstreamPort, List<String> extraJvmOptions)
       throws IOException, InterruptedException {
-    Path config = folder.resolve("config.toml");
-    Files.writeString(config, """
-        [server]
-        host = "127.0.0.1"
-        port = 0
+    return start(jar, folder, config(upstreamPort, """
 
         [storage]
         path = "bench.db"
+        """), Map.of(), extraJvmOptions);
+  }
+
+  /**
+   * The bench's provider and model after the {@code [server]} table, then {@code more} (storage,
+   * limits, budgets...).
+   */
+  static String config(int upstreamPort, String more) {
+    return """
+        [server]
+        host = "127.0.0.1"
+        port = 0
 
         [providers.bench]
         base_url = "http://127.0.0.1:%d/v1"
@@ -50,14 +59,23 @@ final class ProxyProcess implements AutoCloseable {
         max_context = 262144
         input_price = 1.0
         output_price = 2.0
-        """.formatted(upstreamPort, ChatBodies.MODEL));
+        """.formatted(upstreamPort, ChatBodies.MODEL) + more;
+  }
+
+  /** A proxy on the configuration {@code configText}, with {@code env} added to this environment. */
+  static ProxyProcess start(Path jar, Path folder, String configText, Map<String, String> env,
+                            List<String> extraJvmOptions) throws IOException, InterruptedException {
+    Path config = folder.resolve("config.toml");
+    Files.writeString(config, configText);
     Path log = folder.resolve("proxy.log");
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(JVM_OPTIONS);
     command.addAll(extraJvmOptions);
     command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--config", config.toString(), "--port", "0"));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
     // A bench stopped half-way (Ctrl-C) must not leave its proxy running.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-proxy-stop"));
     return new ProxyProcess(process, awaitPort(process, log));

@@ -35,14 +35,17 @@ public final class TestProxy implements AutoCloseable {
   private final ProxyServer server;
   private final Path folder;
   private final ProxyConfig config;
+  private final boolean ownsUpstream;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestProxy(Vertx vertx, WireMockServer upstream, ProxyServer server, Path folder, ProxyConfig config) {
+  private TestProxy(Vertx vertx, WireMockServer upstream, ProxyServer server, Path folder, ProxyConfig config,
+                    boolean ownsUpstream) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.server = server;
     this.folder = folder;
     this.config = config;
+    this.ownsUpstream = ownsUpstream;
   }
 
   /** One provider "test" (OpenAI wire format, key {@link #KEY}) with the alias "test/model". */
@@ -109,9 +112,35 @@ public final class TestProxy implements AutoCloseable {
       ProxyConfig config = ConfigLoader.load(file, Map.of("TEST_KEY", KEY));
       Vertx vertx = TestVertx.create();
       ProxyServer server = await(ProxyServer.start(vertx, config));
-      return new TestProxy(vertx, upstream, server, folder, config);
+      return new TestProxy(vertx, upstream, server, folder, config, true);
     } catch (IOException e) {
       upstream.stop();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A proxy on a whole configuration of the test's making ({@code {{UPSTREAM}}} filled in), whose
+   * providers are an upstream the caller shares between proxies (a team's instances) and stops.
+   *
+   * @param env the environment the configuration reads (TEST_KEY is added)
+   */
+  public static TestProxy startWithConfig(Path folder, String configText, WireMockServer upstream,
+                                          Map<String, String> env) {
+    try {
+      Path file = folder.resolve("config.toml");
+      Files.writeString(file, configText.replace("{{UPSTREAM}}", upstream.baseUrl()));
+      Map<String, String> all = new java.util.HashMap<>(env);
+      all.put("TEST_KEY", KEY);
+      ProxyConfig config = ConfigLoader.load(file, all);
+      Vertx vertx = TestVertx.create();
+      try {
+        return new TestProxy(vertx, upstream, await(ProxyServer.start(vertx, config)), folder, config, false);
+      } catch (RuntimeException e) {
+        await(vertx.close());
+        throw e;
+      }
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
@@ -205,7 +234,7 @@ public final class TestProxy implements AutoCloseable {
       await(server.close());
     } finally {
       await(vertx.close());
-      upstream.stop();
+      if (ownsUpstream) upstream.stop();
     }
   }
 }

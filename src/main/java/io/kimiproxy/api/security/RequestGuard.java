@@ -43,7 +43,8 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private static final Pattern PAGE_FILE = Pattern.compile(DashboardRoutes.PAGE_FILES);
   /**
    * The routing context's data item naming the client key a request carried: "key-N" for the
-   * N-th of server.api_keys (never the key itself); absent when no key was needed.
+   * N-th of server.api_keys, the table's name for a named key ([keys.NAME]), never the key itself;
+   * absent when no key was needed.
    */
   public static final String CLIENT_KEY = "kimi-proxy.client-key";
 
@@ -87,7 +88,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
         reject(ctx, ProxyError.unauthorized("Missing or invalid client key: send 'Authorization: Bearer <key>' with one of server.api_keys."));
         return;
       }
-      ctx.put(CLIENT_KEY, "key-" + key);
+      ctx.put(CLIENT_KEY, server.keys().get(key - 1).name());
     }
     ctx.next();
   }
@@ -133,15 +134,15 @@ public final class RequestGuard implements Handler<RoutingContext> {
     return PUBLIC_PATHS.contains(path) || request.method() == HttpMethod.GET && PAGE_FILE.matcher(path).matches();
   }
 
-  /** The 1-based position in server.api_keys of the key the request carries, 0 for none. */
+  /** The 1-based position among the client keys of the key the request carries, 0 for none. */
   private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
         : request.path().equals(DashboardRoutes.WEBSOCKET_PATH) ? webSocketKey(request) : null;
     if (presented == null) return 0;
     int found = 0;
-    for (int i = 0; i < server.apiKeys().size(); i++) {
-      Secret key = server.apiKeys().get(i);
+    for (int i = 0; i < server.keys().size(); i++) {
+      Secret key = server.keys().get(i).key();
       // no early exit: timing tells nothing about which key nearly matched
       if (key.matches(presented) && found == 0) found = i + 1;
     }

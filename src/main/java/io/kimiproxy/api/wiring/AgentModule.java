@@ -2,7 +2,7 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.agents.AgentRoutes;
-import io.kimiproxy.features.agents.SqliteAgentRunStore;
+import io.kimiproxy.features.agents.SqlAgentRunStore;
 import io.kimiproxy.features.agents.AgentRunner;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -19,8 +19,11 @@ public final class AgentModule implements Module {
 
   public static AgentModule create(Foundation f, EventSink events) {
     SelfAddress self = f.self();
-    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(), new SqliteAgentRunStore(f.database().pool()),
-        f.internal(), self.host(), self::port, f.scrubber(), events);
+    String instance = f.config().shared() != null ? f.config().shared().instance()
+        : f.config().server().host() + ":" + f.config().server().port();
+    AgentRunner runner = new AgentRunner(f.vertx(), f.config().agents(),
+        new SqlAgentRunStore(f.storage().pool(), f.storage().dialect(), instance), f.internal(), self.host(), self::port,
+        f.scrubber(), events);
     return new AgentModule(runner, f.config().server().maxBodyBytes());
   }
 

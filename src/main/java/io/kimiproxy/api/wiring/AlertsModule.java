@@ -2,7 +2,7 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.alerts.AlertCenter;
-import io.kimiproxy.features.alerts.SqliteAlertStore;
+import io.kimiproxy.features.alerts.SqlAlertStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
@@ -18,7 +18,7 @@ public final class AlertsModule implements Module {
   }
 
   public static AlertsModule create(Foundation f, EventSink events) {
-    return new AlertsModule(new AlertCenter(events, new SqliteAlertStore(f.database().pool())));
+    return new AlertsModule(new AlertCenter(events, new SqlAlertStore(f.storage().pool(), f.storage().dialect())));
   }
 
   public AlertCenter alerts() {

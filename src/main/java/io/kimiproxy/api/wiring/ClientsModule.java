@@ -3,8 +3,7 @@ package io.kimiproxy.api.wiring;
 import io.kimiproxy.features.clients.ClientRoutes;
 import io.kimiproxy.features.importers.ClineRoutes;
 import io.kimiproxy.features.importers.ContinueRoutes;
-import io.kimiproxy.core.db.SqliteClientHistory;
-import io.kimiproxy.features.importers.SqliteClineTaskStore;
+import io.kimiproxy.features.importers.SqlClineTaskStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.importers.ClineTaskStore;
 import io.kimiproxy.features.clients.ClientMonitor;
@@ -27,7 +26,7 @@ public final class ClientsModule implements Module {
 
   public static ClientsModule create(Foundation f, EventSink events) {
     ClientMonitor monitor = new ClientMonitor(f.config().clients().idleAfterMs(), events, f.scrubber());
-    return new ClientsModule(f, monitor, new SqliteClineTaskStore(f.database().pool()));
+    return new ClientsModule(f, monitor, new SqlClineTaskStore(f.storage().pool(), f.storage().dialect()));
   }
 
   public ClientMonitor monitor() {
@@ -37,7 +36,7 @@ public final class ClientsModule implements Module {
   /** The monitor's totals before this start come from the ledger; then the importers begin polling. */
   @Override
   public Future<Void> beforeListening() {
-    return monitor.loadHistory(new SqliteClientHistory(foundation.database().pool()))
+    return monitor.loadHistory(foundation.storage().clientHistory())
         .map(loaded -> {
           importers = Importers.start(foundation.vertx(), foundation.config().clients(), clineTasks);
           return null;

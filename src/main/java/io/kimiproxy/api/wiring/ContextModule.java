@@ -1,27 +1,33 @@
 package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.config.ProxyConfig;
+import io.kimiproxy.core.db.Dialect;
+import io.kimiproxy.core.db.Outage;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.tokens.PromptWork;
 import io.kimiproxy.features.compaction.CompactStep;
 import io.kimiproxy.features.compaction.CompactionRoutes;
+import io.kimiproxy.features.compaction.CompactionStore;
 import io.kimiproxy.features.compaction.Compactor;
 import io.kimiproxy.features.compaction.LoopbackSummarizer;
 import io.kimiproxy.features.compaction.OverflowStep;
 import io.kimiproxy.features.compaction.RememberingCompactionStore;
-import io.kimiproxy.features.compaction.SqliteCompactionStore;
+import io.kimiproxy.features.compaction.OutageCompactionStore;
+import io.kimiproxy.features.compaction.SqlCompactionStore;
 import io.kimiproxy.features.contextmap.ContextMapStep;
 import io.kimiproxy.features.contextmap.ContextMapper;
 import io.kimiproxy.features.contextmap.ContextRoutes;
 import io.kimiproxy.features.contextmap.ContextStore;
 import io.kimiproxy.features.contextmap.PhaseTracker;
-import io.kimiproxy.features.contextmap.SqliteContextStore;
+import io.kimiproxy.features.contextmap.OutageContextStore;
+import io.kimiproxy.features.contextmap.SqlContextStore;
 import io.kimiproxy.features.sanitizer.SanitizeStep;
 import io.kimiproxy.features.sanitizer.Sanitizer;
 import io.kimiproxy.features.sanitizer.SanitizerRoutes;
 import io.kimiproxy.features.sanitizer.SanitizerStore;
 import io.kimiproxy.features.sanitizer.SecretRedactor;
-import io.kimiproxy.features.sanitizer.SqliteSanitizerStore;
+import io.kimiproxy.features.sanitizer.OutageSanitizerStore;
+import io.kimiproxy.features.sanitizer.SqlSanitizerStore;
 import io.kimiproxy.proxy.chain.Measure;
 import io.kimiproxy.proxy.routing.ContextModels;
 import io.vertx.ext.web.Router;
@@ -54,15 +60,23 @@ public final class ContextModule implements Module {
 
   public static ContextModule create(Foundation f, EventSink events) {
     ProxyConfig config = f.config();
-    ContextStore contextStore = new SqliteContextStore(f.database().pool(), f.vertx());
-    SanitizerStore sanitizerStore = new SqliteSanitizerStore(f.database().pool());
+    // What a request reads and writes rides out a database outage (a team's PostgreSQL restarting).
+    Outage outage = new Outage(f.storage()::unavailable);
+    ContextStore contextStore = new OutageContextStore(new SqlContextStore(f.storage().pool(), f.storage().dialect(), f.vertx()), outage);
+    SanitizerStore sanitizerStore = new OutageSanitizerStore(
+        new SqlSanitizerStore(f.storage().pool(), f.storage().dialect()), outage);
     Sanitizer sanitizer = new Sanitizer(config.sanitizer(), new SecretRedactor(config.secrets()), f.tokens(),
         f.memory().sanitizerBytes());
     PromptWork work = new PromptWork(f.vertx(), f.tokens());
     Measure measure = new Measure(work, new ContextModels(config.models(), config.compaction()));
     SelfAddress self = f.self();
-    Compactor compactor = new Compactor(config.compaction(),
-        new RememberingCompactionStore(new SqliteCompactionStore(f.database().pool()), f.memory().sanitizerBytes() / 8),
+    CompactionStore compactions = new SqlCompactionStore(f.storage().pool(), f.storage().dialect());
+    // Remembering is for one process owning its sessions; a team's instances share them in PostgreSQL.
+    if (f.storage().dialect() == Dialect.SQLITE) {
+      compactions = new RememberingCompactionStore(compactions, f.memory().sanitizerBytes() / 8);
+    }
+    // Outside the remembering store: what a read during an outage could not find is not remembered.
+    Compactor compactor = new Compactor(config.compaction(), new OutageCompactionStore(compactions, outage),
         new LoopbackSummarizer(f.vertx(), self.host(), self::port, f.internal()), work, events, f.tokens());
     CompactStep compact = new CompactStep(compactor, new PhaseTracker(config.context(), contextStore, events), measure);
     return new ContextModule(measure, new SanitizeStep(sanitizer, sanitizerStore, measure, events), compact,

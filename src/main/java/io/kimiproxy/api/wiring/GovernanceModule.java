@@ -7,11 +7,24 @@ import io.kimiproxy.api.routes.RecoveryRoutes;
 import io.kimiproxy.config.GovernanceConfig;
 import io.kimiproxy.config.ScopeLimits;
 import io.kimiproxy.core.db.Maintenance;
-import io.kimiproxy.features.cache.SqliteCacheIndex;
+import io.kimiproxy.core.db.Dialect;
+import io.kimiproxy.core.db.Storage;
+import io.kimiproxy.features.cache.CacheBodies;
+import io.kimiproxy.features.cache.FileCacheBodies;
+import io.kimiproxy.features.cache.PgCacheBodies;
+import io.kimiproxy.features.cache.SqlCacheIndex;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.cache.ResponseCache;
 import io.kimiproxy.proxy.adapters.WireAdapters;
 import io.kimiproxy.features.alerts.AlertCenter;
+import io.kimiproxy.core.shared.RedisLink;
+import io.kimiproxy.features.limits.LocalQuotaTracker;
+import io.kimiproxy.features.limits.LocalRateLimiter;
+import io.kimiproxy.features.limits.RedisQuotaTracker;
+import io.kimiproxy.features.limits.RedisRateLimiter;
+import io.kimiproxy.features.limits.SharedFailurePolicy;
+import io.kimiproxy.features.limits.SpendingStep;
+import io.kimiproxy.config.ClientKey;
 import io.kimiproxy.features.limits.RateLimiter;
 import io.kimiproxy.features.limits.QuotaTracker;
 import io.kimiproxy.features.retention.RetentionJob;
@@ -32,11 +45,14 @@ public final class GovernanceModule implements Module {
   private final ResponseCache cache;
   private final Maintenance maintenance;
   private final RetentionJob retention;
+  /** Stops this generation's listening to Redis' comings and goings. */
+  private final Runnable unsubscribe;
   private Supplier<Future<JsonObject>> resetBreakers = () -> Future.succeededFuture(new JsonObject().put("reset", 0));
   private Supplier<Future<JsonObject>> reloadConfig;
 
   private GovernanceModule(Foundation foundation, AlertCenter alerts, RateLimiter limiter, QuotaTracker quotas,
-                           ResponseCache cache, Maintenance maintenance, RetentionJob retention) {
+                           ResponseCache cache, Maintenance maintenance, RetentionJob retention, Runnable unsubscribe) {
+    this.unsubscribe = unsubscribe;
     this.foundation = foundation;
     this.alerts = alerts;
     this.limiter = limiter;
@@ -51,17 +67,35 @@ public final class GovernanceModule implements Module {
     GovernanceConfig g = f.config().governance();
     Map<String, ScopeLimits> scopes = new LinkedHashMap<>(g.rateLimits().scopes());
     if (g.rateLimits().perClientKey().any()) {
-      for (int n = 1; n <= f.config().server().apiKeys().size(); n++) {
-        scopes.put("client:key-" + n, g.rateLimits().perClientKey());
-      }
+      // A named key's own rpm/tpm ([keys.NAME]) win over the common client_rpm/client_tpm.
+      f.config().server().keyNames().forEach(name -> scopes.putIfAbsent("client:" + name, g.rateLimits().perClientKey()));
     }
-    RateLimiter limiter = new RateLimiter(f.vertx(), g.rateLimits().maxWaitMs(), scopes);
-    QuotaTracker quotas = new QuotaTracker(g.budgets(), alerts, Clock.systemUTC());
-    ResponseCache cache = new ResponseCache(f.vertx(), g.cache(), new SqliteCacheIndex(f.database().pool()));
-    Maintenance maintenance = new Maintenance(f.vertx(), f.database());
+    RedisLink redis = f.redis();
+    RateLimiter limiter;
+    QuotaTracker quotas;
+    Runnable unsubscribe = () -> { };
+    if (redis == null) {
+      limiter = new LocalRateLimiter(f.vertx(), g.rateLimits().maxWaitMs(), scopes);
+      quotas = new LocalQuotaTracker(g.budgets(), alerts, Clock.systemUTC());
+    } else {
+      SharedFailurePolicy onFailure = new SharedFailurePolicy(f.config().shared().failOpen());
+      limiter = new RedisRateLimiter(redis, g.rateLimits().maxWaitMs(), scopes, onFailure);
+      RedisQuotaTracker shared = new RedisQuotaTracker(redis, g.budgets(), alerts, Clock.systemUTC(), onFailure);
+      // Redis back after an outage missed what was spent meanwhile: the ledger has it.
+      unsubscribe = redis.onStateChange(up -> {
+        if (up) shared.resync();
+      });
+      quotas = shared;
+    }
+    Storage storage = f.storage();
+    // A team's instances share their cached answers through PostgreSQL; one proxy keeps them as files.
+    CacheBodies bodies = storage.dialect() == Dialect.POSTGRES ? new PgCacheBodies(storage.pool())
+        : new FileCacheBodies(f.vertx(), g.cache().dir());
+    ResponseCache cache = new ResponseCache(g.cache(), new SqlCacheIndex(storage.pool(), storage.dialect()), bodies);
+    Maintenance maintenance = storage.maintenance();
     RetentionJob retention = new RetentionJob(f.vertx(), maintenance, g.retention().retentionDays(),
         g.retention().vacuumEveryMs());
-    return new GovernanceModule(f, alerts, limiter, quotas, cache, maintenance, retention);
+    return new GovernanceModule(f, alerts, limiter, quotas, cache, maintenance, retention, unsubscribe);
   }
 
   public RateLimiter limiter() {
@@ -70,6 +104,13 @@ public final class GovernanceModule implements Module {
 
   public QuotaTracker quotas() {
     return quotas;
+  }
+
+  /** The chain's step before every provider call: the keys' models, the budgets, the rate limits. */
+  public SpendingStep spending() {
+    Map<String, ClientKey> keys = new LinkedHashMap<>();
+    foundation.config().server().keys().forEach(k -> keys.put(k.name(), k));
+    return new SpendingStep(limiter, quotas, keys);
   }
 
   public ResponseCache cache() {
@@ -110,6 +151,7 @@ public final class GovernanceModule implements Module {
   @Override
   public Future<Void> close() {
     retention.stop();
+    unsubscribe.run();
     return Future.succeededFuture();
   }
 }

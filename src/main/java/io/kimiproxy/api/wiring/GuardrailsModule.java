@@ -1,7 +1,7 @@
 package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.features.guardrails.GuardrailRoutes;
-import io.kimiproxy.features.guardrails.SqliteGuardActionStore;
+import io.kimiproxy.features.guardrails.SqlGuardActionStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.guardrails.Guardrails;
 import io.vertx.core.Future;
@@ -18,7 +18,7 @@ public final class GuardrailsModule implements Module {
   }
 
   public static GuardrailsModule create(Foundation f, EventSink events) {
-    Guardrails guardrails = new Guardrails(f.config().guardrails(), new SqliteGuardActionStore(f.database().pool()),
+    Guardrails guardrails = new Guardrails(f.config().guardrails(), new SqlGuardActionStore(f.storage().pool(), f.storage().dialect()),
         events, f.scrubber());
     return new GuardrailsModule(guardrails, f.config().server().maxBodyBytes());
   }

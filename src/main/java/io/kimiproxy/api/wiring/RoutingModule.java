@@ -1,7 +1,7 @@
 package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.features.smartrouting.RoutingRoutes;
-import io.kimiproxy.features.smartrouting.SqliteRoutingDecisionStore;
+import io.kimiproxy.features.smartrouting.SqlRoutingDecisionStore;
 import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.features.smartrouting.RoutingDecisionStore;
 import io.kimiproxy.features.smartrouting.SmartStep;
@@ -21,7 +21,7 @@ public final class RoutingModule implements Module {
   }
 
   public static RoutingModule create(Foundation f, EventSink events) {
-    return new RoutingModule(new SqliteRoutingDecisionStore(f.database().pool()), events);
+    return new RoutingModule(new SqlRoutingDecisionStore(f.storage().pool(), f.storage().dialect()), events);
   }
 
   /** The step for one generation: its configuration's smart aliases and weights. */

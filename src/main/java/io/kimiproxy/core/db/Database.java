@@ -9,10 +9,8 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -22,15 +20,14 @@ import org.sqlite.SQLiteDataSource;
  * worker threads, never on an event loop. WAL mode lets readers (the API) run beside the
  * batched writer; the busy timeout absorbs the short write locks.
  */
-public final class Database {
+public final class Database extends OpenStorage {
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
-  private final Pool pool;
   private final Path file;
 
-  private Database(Pool pool, Path file) {
-    this.pool = pool;
+  private Database(Vertx vertx, Pool pool, Path file) {
+    super(pool, Dialect.SQLITE, new SqliteLedgerStore(pool), new SqliteMaintenance(vertx, pool, file));
     this.file = file;
   }
 
@@ -47,8 +44,9 @@ public final class Database {
       PrivateFiles.file(file);
       for (String suffix : new String[] {"-wal", "-shm"}) PrivateFiles.tighten(Path.of(file + suffix));
       // The pool is made here too: its first creation loads the JDBC driver's classes.
-      return new Database(JDBCPool.pool(vertx, dataSource(file), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db")), file);
-    }, false).compose(db -> db.migrate().map(db).onFailure(e -> db.pool.close()));
+      Pool pool = JDBCPool.pool(vertx, dataSource(file), new PoolOptions().setMaxSize(4).setName("kimi-proxy-db"));
+      return new Database(vertx, pool, file);
+    }, false).compose(db -> db.migrate().map(db).onFailure(e -> db.pool().close()));
   }
 
   static SQLiteDataSource dataSource(Path file) {
@@ -62,52 +60,32 @@ public final class Database {
     return ds;
   }
 
-  public Pool pool() {
-    return pool;
+  /** A local file has no outage to wait out: a failed write would fail again. */
+  @Override
+  public boolean unavailable(Throwable failure) {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return file.toString();
   }
 
   public Path file() {
     return file;
   }
 
-  /**
-   * Runs {@code work} in one transaction on one connection, with SQLite's own BEGIN IMMEDIATE /
-   * COMMIT. Vert.x's {@code Pool.withTransaction} turns autocommit off and leaves the connection
-   * that way, so later statements on it would sit in a transaction that is never committed
-   * (invisible to other connections and lost on a crash). Use this instead.
-   */
-  public <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
-    return inTransaction(pool, work);
-  }
-
-  public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
-        .compose(begun -> work.apply(conn).transform(result -> {
-          if (result.succeeded()) {
-            return conn.query("COMMIT").execute().map(result.result());
-          }
-          return conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(result.cause()));
-        })));
-  }
-
-  public Future<Void> close() {
-    return pool.close();
-  }
-
-  /** Applies every version not yet recorded, in order (versions written in parallel may land out of order). */
+  /** Applies every version not yet recorded, in order. */
   private Future<Void> migrate() {
-    return pool.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+    return pool().query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")
         .execute()
-        .compose(v -> pool.query("SELECT version FROM schema_version").execute())
+        .compose(v -> pool().query("SELECT version FROM schema_version").execute())
         .compose(rows -> {
           Set<Integer> applied = new HashSet<>();
           rows.forEach(row -> applied.add(row.getInteger("version")));
           Future<Void> chain = Future.succeededFuture();
-          for (Migrations.Migration m : Migrations.ALL.stream()
-              .sorted(Comparator.comparingInt(Migrations.Migration::version)).toList()) {
-            if (!applied.contains(m.version())) {
-              chain = chain.compose(v -> inTransaction(pool, conn -> apply(conn, m)));
-            }
+          for (Migrations.Migration m : Migrations.pending(applied)) {
+            chain = chain.compose(v -> Dialect.SQLITE.transaction(pool(), conn -> apply(conn, m)));
           }
           return chain;
         });
@@ -115,8 +93,9 @@ public final class Database {
 
   private static Future<Void> apply(SqlConnection conn, Migrations.Migration migration) {
     Future<Void> chain = Future.succeededFuture();
-    for (String sql : migration.statements()) {
-      chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
+    for (Migrations.Ddl ddl : migration.statements()) {
+      String sql = ddl.in(Dialect.SQLITE);
+      if (sql != null) chain = chain.compose(v -> conn.query(sql).execute().mapEmpty());
     }
     return chain
         .compose(v -> conn.preparedQuery("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")

@@ -77,6 +77,16 @@ public final class AlertCenter {
     return true;
   }
 
+  /**
+   * An alert another instance of the team raised (it arrived on the shared feed): listed here too,
+   * not published or stored again (the store, on PostgreSQL, is the team's).
+   */
+  public void received(JsonObject alert) {
+    synchronized (recent) {
+      keep(Alert.fromJson(alert));
+    }
+  }
+
   /** Newest first. */
   public List<Alert> recent(int limit) {
     synchronized (recent) {

@@ -1,13 +1,9 @@
 package io.kimiproxy.features.cache;
 
 import io.kimiproxy.config.CacheConfig;
-import io.kimiproxy.core.util.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,10 +13,11 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Answers kept to be replayed: an in-memory LRU in front of files on disk indexed in SQLite, with
- * a time to live. The disk store is cleaned when it passes its size threshold (oldest first,
- * always keeping the newest few) and of anything past its maximum age. All file work goes through
- * Vert.x's asynchronous file system: nothing here blocks an event loop.
+ * Answers kept to be replayed: an in-memory LRU in front of the stored answers ({@link CacheBodies}:
+ * files on disk, or a team's PostgreSQL) and their index in the database, with a time to live. The
+ * store is cleaned when it passes its size threshold (oldest first, always keeping the newest few)
+ * and of anything past its maximum age. Every read and write is asynchronous: nothing here blocks
+ * an event loop.
  */
 public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
@@ -28,22 +25,22 @@ public final class ResponseCache {
   private static final int PREVIEW = 200;
   private static final int PAGE = 500;
 
-  private final Vertx vertx;
   private final CacheConfig config;
   private final CacheIndex index;
+  private final CacheBodies bodies;
   private final MemoryTier memory;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicReference<Future<CleanReport>> cleaning = new AtomicReference<>();
 
-  public ResponseCache(Vertx vertx, CacheConfig config, CacheIndex index) {
-    this.vertx = vertx;
+  public ResponseCache(CacheConfig config, CacheIndex index, CacheBodies bodies) {
     this.config = config;
     this.index = index;
+    this.bodies = bodies;
     this.memory = new MemoryTier(config.memoryMaxBytes());
   }
 
-  /** Answers whose file and index row are being written: served from memory meanwhile. */
+  /** Answers whose body and index row are being written: served from memory meanwhile. */
   private final Map<String, Future<Void>> storing = new ConcurrentHashMap<>();
 
   public boolean enabled() {
@@ -61,7 +58,7 @@ public final class ResponseCache {
     Future<Void> stored = storing.get(key);
     if (inMemory != null && stored != null) {
       // Still being stored (the next identical request may come on another event loop before the
-      // file is written): it is already good to serve, and its hit is counted once its row exists.
+      // answer is written): it is already good to serve, and its hit is counted once its row exists.
       hits.incrementAndGet();
       stored.onSuccess(v -> index.recordHit(key, now));
       return Future.succeededFuture(inMemory);
@@ -69,15 +66,19 @@ public final class ResponseCache {
     Future<CachedAnswer> found = inMemory != null
         ? index.get(key).map(meta -> meta != null && meta.expiresMs() > now ? inMemory : null)
         : index.get(key).compose(meta -> meta == null || meta.expiresMs() <= now ? Future.succeededFuture(null)
-            : fs().readFile(file(key).toString()).map(CachedAnswer::fromBuffer).otherwise((CachedAnswer) null));
-    return found.compose(answer -> {
+            : bodies.read(key).map(body -> body == null ? null : CachedAnswer.fromBuffer(body)));
+    // A store that cannot be read (the database away) is a miss: the request is answered by its provider.
+    return found.recover(e -> {
+      LOG.warning("cache not read: " + e.getMessage());
+      return Future.succeededFuture(null);
+    }).compose(answer -> {
       if (answer == null) {
         misses.incrementAndGet();
         return Future.succeededFuture(null);
       }
       hits.incrementAndGet();
       memory.put(key, answer);
-      return index.recordHit(key, now).map(answer);
+      return index.recordHit(key, now).otherwise((Void) null).map(answer);
     });
   }
 
@@ -87,9 +88,7 @@ public final class ResponseCache {
     CacheEntryMeta meta = new CacheEntryMeta(key, now, now + config.ttlMs(), bytes.length(), answer.model(), client,
         answer.stream(), answer.promptTokens(), answer.completionTokens(), answer.costUsd(), answer.preview(PREVIEW), 0, 0);
     memory.put(key, answer);
-    Future<Void> stored = PrivateFiles.folder(fs(), config.dir().toString())
-        .compose(v -> PrivateFiles.write(fs(), file(key).toString(), bytes))
-        .compose(v -> index.put(meta));
+    Future<Void> stored = bodies.write(key, bytes).compose(v -> index.put(meta));
     storing.put(key, stored);
     return stored
         .onComplete(done -> storing.remove(key, stored))
@@ -104,13 +103,12 @@ public final class ResponseCache {
   public Future<Boolean> delete(String key) {
     memory.remove(key);
     return index.get(key).compose(meta -> meta == null ? Future.succeededFuture(false)
-        : index.delete(key).compose(v -> removeFile(key)).map(true));
+        : index.delete(key).compose(v -> bodies.delete(key)).map(true));
   }
 
   public Future<Void> clear() {
     memory.clear();
-    return index.clear().compose(v -> fs().exists(config.dir().toString()))
-        .compose(exists -> exists ? fs().deleteRecursive(config.dir().toString()) : Future.succeededFuture());
+    return index.clear().compose(v -> bodies.clear());
   }
 
   /**
@@ -174,12 +172,7 @@ public final class ResponseCache {
 
   private Future<Void> remove(String key) {
     memory.remove(key);
-    return index.delete(key).compose(v -> removeFile(key));
-  }
-
-  private Future<Void> removeFile(String key) {
-    String path = file(key).toString();
-    return fs().exists(path).compose(exists -> exists ? fs().delete(path) : Future.succeededFuture());
+    return index.delete(key).compose(v -> bodies.delete(key));
   }
 
   public Future<JsonObject> stats() {
@@ -198,14 +191,5 @@ public final class ResponseCache {
 
   public Future<List<CacheEntryMeta>> entries(int limit) {
     return index.newest(limit);
-  }
-
-  private FileSystem fs() {
-    return vertx.fileSystem();
-  }
-
-  private Path file(String key) {
-    if (!validKey(key)) throw new IllegalArgumentException("not a cache key");
-    return config.dir().resolve(key + ".json");
   }
 }

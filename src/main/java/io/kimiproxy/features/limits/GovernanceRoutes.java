@@ -23,13 +23,13 @@ public final class GovernanceRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/api/rate-limit").handler(ctx -> JsonReply.reply(ctx, c -> {
+    router.get("/api/rate-limit").handler(ctx -> JsonReply.reply(ctx, c -> limiter.snapshot().map(buckets -> {
       JsonArray data = new JsonArray();
-      limiter.snapshot().forEach(b -> data.add(b.toJson()));
-      return Future.succeededFuture(new JsonObject().put("max_wait_ms", maxWaitMs).put("data", data));
-    }));
+      buckets.forEach(bucket -> data.add(bucket.toJson()));
+      return new JsonObject().put("max_wait_ms", maxWaitMs).put("data", data);
+    })));
     router.get("/api/quotas").handler(ctx -> JsonReply.reply(ctx, c ->
-        Future.succeededFuture(new JsonObject().put("data", new JsonArray(quotas.snapshot())))));
+        quotas.snapshot().map(budgets -> new JsonObject().put("data", new JsonArray(budgets)))));
     router.get("/api/alerts").handler(ctx -> JsonReply.reply(ctx, c -> {
       int limit = QueryParams.integer(c, "limit", 100, 1, 200);
       JsonArray data = new JsonArray();

@@ -15,6 +15,22 @@ final class ResetDuration {
 
   private ResetDuration() {}
 
+  /** How long a provider's requests should wait: the longer reset of those it reports exhausted, else 0. */
+  static long pauseMillis(String remainingRequests, String resetRequests, String remainingTokens, String resetTokens) {
+    return Math.max(exhaustedFor(remainingRequests, resetRequests), exhaustedFor(remainingTokens, resetTokens));
+  }
+
+  /** Milliseconds to wait when a provider reports nothing left, else 0. */
+  static long exhaustedFor(String remaining, String reset) {
+    if (remaining == null || reset == null) return 0;
+    try {
+      if (Double.parseDouble(remaining.trim()) > 0) return 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+    return parseMillis(reset);
+  }
+
   static long parseMillis(String value) {
     String v = value.trim();
     if (v.isEmpty()) return 0;

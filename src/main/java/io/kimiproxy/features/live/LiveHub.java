@@ -43,6 +43,14 @@ public final class LiveHub implements EventSink {
   private final List<BiConsumer<String, JsonObject>> observers = new CopyOnWriteArrayList<>();
   private long timerId = -1;
   private boolean closed;
+  /** Where this instance's events also go: the team's shared feed (null when solo). */
+  private volatile Relay relay;
+
+  /** Hands an event on, on the hub's context (off the request path), as it is broadcast here. */
+  @FunctionalInterface
+  public interface Relay {
+    void send(String type, JsonObject payload, long ts);
+  }
 
   public LiveHub(Vertx vertx, LiveSnapshot snapshot) {
     this(vertx, snapshot, HEARTBEAT_MS);
@@ -62,7 +70,24 @@ public final class LiveHub implements EventSink {
   @Override
   public void publish(String type, JsonObject payload) {
     long ts = System.currentTimeMillis();
-    context.runOnContext(v -> broadcast(type, payload, ts));
+    context.runOnContext(v -> {
+      broadcast(type, payload, ts, true);
+      Relay out = relay;
+      if (out != null) out.send(type, payload, ts);
+    });
+  }
+
+  /**
+   * An event of another instance of the team: shown here as if published here, but neither
+   * observed (this instance's log is its own) nor relayed again.
+   */
+  public void deliver(String type, JsonObject payload, long ts) {
+    context.runOnContext(v -> broadcast(type, payload, ts, false));
+  }
+
+  /** Every event published here from now on is also handed to {@code out}. */
+  public void relayTo(Relay out) {
+    this.relay = out;
   }
 
   /**
@@ -108,9 +133,9 @@ public final class LiveHub implements EventSink {
     }));
   }
 
-  private void broadcast(String type, JsonObject payload, long ts) {
+  private void broadcast(String type, JsonObject payload, long ts, boolean observed) {
     snapshot.remember(type, payload, ts);
-    for (BiConsumer<String, JsonObject> observer : observers) {
+    for (BiConsumer<String, JsonObject> observer : observed ? observers : List.<BiConsumer<String, JsonObject>>of()) {
       try {
         observer.accept(type, payload);
       } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import io.kimiproxy.config.ProviderConfig;
  * Where one request goes: the alias the client named, its model entry and its provider.
  *
  * @param priced false for a {@code <provider>/<model>} call whose provider sets no fallback price:
- *               its cost is unknown, and counted as $0 (see QuotaTracker#checkUnpriced)
+ *               its cost is unknown, and counted as $0 (see QuotaTracker#unpriced)
  */
 public record Route(String alias, ModelConfig model, ProviderConfig provider, boolean priced) {
 

@@ -1,5 +1,6 @@
 package io.kimiproxy.api.observability;
 
+import io.kimiproxy.testing.TestVertx;
 import static io.kimiproxy.testing.Stubs.json;
 import static io.kimiproxy.testing.Stubs.okWithUsage;
 import static io.kimiproxy.testing.Stubs.sequence;
@@ -66,7 +67,7 @@ class RequestTracesTest {
 
   @Test
   void should_export_a_span_per_request_with_a_child_per_attempt_and_genai_attributes() {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try {
       HttpServer collector = receiver(vertx);
       String config = TestProxy.ONE_PROVIDER.replace("timeout_s = 10", "timeout_s = 10\nmax_retries = 1\nretry_base_ms = 10")

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.config.CacheConfig;
 import io.kimiproxy.core.db.Database;
+import io.kimiproxy.core.db.Dialect;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.testing.TestVertx;
 import io.vertx.core.Vertx;
@@ -39,8 +40,8 @@ class ResponseCacheTest {
   }
 
   private ResponseCache cache(long ttlMs, long thresholdBytes, int keep, long maxAgeMs) {
-    return new ResponseCache(vertx, new CacheConfig(true, ttlMs, folder.resolve("cache"), 1 << 20, thresholdBytes, keep, maxAgeMs),
-        new SqliteCacheIndex(database.pool()));
+    return new ResponseCache(new CacheConfig(true, ttlMs, folder.resolve("cache"), 1 << 20, thresholdBytes, keep, maxAgeMs),
+        new SqlCacheIndex(database.pool(), Dialect.SQLITE), new FileCacheBodies(vertx, folder.resolve("cache")));
   }
 
   private static CachedAnswer answer(String text) {

@@ -31,7 +31,7 @@ class RateLimiterTest {
   @Test
   void should_never_grant_more_than_the_limit_to_concurrent_requests() throws Exception {
     AtomicLong clock = new AtomicLong(0); // frozen: no refill, so exactly the capacity may pass
-    RateLimiter limiter = new RateLimiter(vertx, 0, Map.of("provider:p", new ScopeLimits(25, 0)), clock::get);
+    LocalRateLimiter limiter = new LocalRateLimiter(vertx, 0, Map.of("provider:p", new ScopeLimits(25, 0)), clock::get);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     AtomicInteger granted = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
@@ -51,7 +51,7 @@ class RateLimiterTest {
   @Test
   void should_refuse_with_retry_after_when_no_wait_is_allowed() {
     AtomicLong clock = new AtomicLong(0);
-    RateLimiter limiter = new RateLimiter(vertx, 0, Map.of("model:m", new ScopeLimits(1, 0)), clock::get);
+    LocalRateLimiter limiter = new LocalRateLimiter(vertx, 0, Map.of("model:m", new ScopeLimits(1, 0)), clock::get);
     assertTrue(await(limiter.acquire(List.of("model:m"), 0)) != null);
     ProxyError error = failure(limiter.acquire(List.of("model:m"), 0));
     assertEquals(429, error.status());
@@ -62,7 +62,7 @@ class RateLimiterTest {
   @Test
   void should_wait_for_capacity_and_then_grant_in_arrival_order() {
     // 600 per minute = one every 100 ms: after the burst, waiters are served as the bucket refills.
-    RateLimiter limiter = new RateLimiter(vertx, 5_000, Map.of("provider:p", new ScopeLimits(600, 0)));
+    LocalRateLimiter limiter = new LocalRateLimiter(vertx, 5_000, Map.of("provider:p", new ScopeLimits(600, 0)));
     for (int i = 0; i < 600; i++) await(limiter.acquire(List.of("provider:p"), 0));
     List<Integer> order = new ArrayList<>();
     List<Future<RateLimiter.Permit>> waiting = new ArrayList<>();
@@ -81,7 +81,7 @@ class RateLimiterTest {
   @Test
   void should_debit_the_estimate_and_correct_it_with_real_usage() {
     AtomicLong clock = new AtomicLong(0);
-    RateLimiter limiter = new RateLimiter(vertx, 0, Map.of("provider:p", new ScopeLimits(0, 1000)), clock::get);
+    LocalRateLimiter limiter = new LocalRateLimiter(vertx, 0, Map.of("provider:p", new ScopeLimits(0, 1000)), clock::get);
     RateLimiter.Permit permit = await(limiter.acquire(List.of("provider:p"), 600));
     assertEquals(600, usedTokens(limiter));
     permit.settle(900);
@@ -92,7 +92,7 @@ class RateLimiterTest {
 
   @Test
   void should_refuse_a_request_larger_than_the_whole_token_limit() {
-    RateLimiter limiter = new RateLimiter(vertx, 10_000, Map.of("provider:p", new ScopeLimits(0, 1000)));
+    LocalRateLimiter limiter = new LocalRateLimiter(vertx, 10_000, Map.of("provider:p", new ScopeLimits(0, 1000)));
     ProxyError error = failure(limiter.acquire(List.of("provider:p"), 5000));
     assertEquals(429, error.status());
     assertTrue(error.getMessage().contains("5000"), error.getMessage());
@@ -101,7 +101,7 @@ class RateLimiterTest {
   @Test
   void should_pause_a_provider_that_reports_nothing_left() {
     AtomicLong clock = new AtomicLong(0);
-    RateLimiter limiter = new RateLimiter(vertx, 0, Map.of("provider:p", new ScopeLimits(100, 0)), clock::get);
+    LocalRateLimiter limiter = new LocalRateLimiter(vertx, 0, Map.of("provider:p", new ScopeLimits(100, 0)), clock::get);
     limiter.observe("p", "0", "6m0s", null, null);
     ProxyError error = failure(limiter.acquire(List.of("provider:p"), 0));
     assertEquals("360", error.retryAfter());
@@ -129,7 +129,7 @@ class RateLimiterTest {
   }
 
   private static long usedTokens(RateLimiter limiter) {
-    return limiter.snapshot().stream().filter(b -> b.kind().equals("tpm")).findFirst().orElseThrow().used();
+    return await(limiter.snapshot()).stream().filter(b -> b.kind().equals("tpm")).findFirst().orElseThrow().used();
   }
 
   private static <T> T await(Future<T> future) {

@@ -39,7 +39,7 @@ class LiveHubTest {
     Path folder = Files.createTempDirectory("kimi-proxy-hub");
     database = TestProxy.await(Database.open(vertx, folder.resolve("hub.db")));
     SqliteLedgerStore store = new SqliteLedgerStore(database.pool());
-    LedgerWriter writer = new LedgerWriter(vertx, store, 25, 1000);
+    LedgerWriter writer = new LedgerWriter(vertx, store, e -> false, 25, 1000);
     LiveSnapshot snapshot = new LiveSnapshot(store, writer, ConfigLoader.parse("", folder.resolve("config.toml"), Map.of()));
     hub = new LiveHub(vertx, snapshot, heartbeatMs);
     server = TestProxy.await(vertx.createHttpServer()

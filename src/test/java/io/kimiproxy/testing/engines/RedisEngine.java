@@ -1,0 +1,23 @@
+package io.kimiproxy.testing.engines;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Redis for one test class: started before its first test, stopped and removed after the
+ * last (engines start per class, not per test: the whole suite stays quick on two cores).
+ *
+ * <pre>{@code @RegisterExtension static final RedisEngine ENGINE = new RedisEngine();}</pre>
+ */
+public final class RedisEngine extends LocalRedis implements BeforeAllCallback, AfterAllCallback {
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    remove();
+  }
+}
