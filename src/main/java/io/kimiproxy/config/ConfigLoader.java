@@ -29,7 +29,7 @@ public final class ConfigLoader {
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
       "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
-      "cache", "routing");
+      "cache", "routing", "inbound");
 
   private ConfigLoader() {}
 
@@ -75,6 +75,7 @@ public final class ConfigLoader {
     AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
     ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
     GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
+    InboundConfig inbound = InboundSection.parse(root.section("inbound"), providers, models, smart);
     GovernanceConfig governance = new GovernanceConfig(
         GovernanceSections.rateLimits(root.section("rate_limits"), limits),
         GovernanceSections.quotas(root.section("quotas"), providers, models, server.apiKeys().size()),
@@ -83,7 +84,7 @@ public final class ConfigLoader {
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
         Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
-        routing);
+        routing, inbound);
     checkListen(config);
     return config;
   }

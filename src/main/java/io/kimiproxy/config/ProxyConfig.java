@@ -11,7 +11,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                           ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
                           AgentsConfig agents, ClientsConfig clients, GuardrailsConfig guardrails,
-                          GovernanceConfig governance, RoutingConfig routing) {
+                          GovernanceConfig governance, RoutingConfig routing, InboundConfig inbound) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -29,7 +29,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
    */
   public ProxyConfig keepingRestartOnlyPartsOf(ProxyConfig running) {
     return new ProxyConfig(source, running.server, running.databaseFile, providers, models, context, sanitizer,
-        compaction, running.agents, running.clients, running.guardrails, governance, routing);
+        compaction, running.agents, running.clients, running.guardrails, governance, routing, inbound);
   }
 
   /** The restart-only sections in which this configuration differs from the running one. */
@@ -52,6 +52,6 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
 
   public ProxyConfig withServer(ServerConfig newServer) {
     return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
-        clients, guardrails, governance, routing);
+        clients, guardrails, governance, routing, inbound);
   }
 }

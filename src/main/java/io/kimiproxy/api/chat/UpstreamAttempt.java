@@ -15,6 +15,7 @@ import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
@@ -48,7 +49,9 @@ final class UpstreamAttempt {
     WireAdapter adapter = adapters.forType(route.provider().type());
     HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
-    return upstream.send(route.provider(), adapter.toUpstream(x.request(), route))
+    UpstreamCall call = adapter.toUpstream(x.request(), route);
+    x.format().forwardHeaders(x.headers(), call, route.provider().type());
+    return upstream.send(route.provider(), call)
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);
           admission.answered(exchange::header);

@@ -17,6 +17,12 @@ public interface ClientStream {
     SseFrames.head(response);
   }
 
+  /**
+   * The prompt's usage as the proxy estimated it, told before the first chunk: for APIs that state
+   * the input in the stream's first event (Anthropic's message_start). OpenAI's shape.
+   */
+  default void promptEstimate(JsonObject usage) {}
+
   /** The bytes for one chunk of the answer (empty when the format has nothing to say yet). */
   Buffer chunk(Chunk chunk);
 

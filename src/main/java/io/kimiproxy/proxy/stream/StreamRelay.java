@@ -77,6 +77,7 @@ public final class StreamRelay implements ChunkSink {
   }
 
   private void start() {
+    stream.promptEstimate(estimatedUsage.apply(""));
     client.closeHandler(v -> {
       if (!ended) {
         ended = true;
