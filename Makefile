@@ -10,7 +10,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run test test-prereqs browser-deps bench clean
+.PHONY: build run test test-prereqs browser-deps claude-code-cli bench clean
 
 build: $(JAR)
 
@@ -23,7 +23,7 @@ run: $(JAR)
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
 # is installed by these targets when missing; `make test` runs them first.
-test-prereqs: browser-deps
+test-prereqs: browser-deps claude-code-cli
 
 test: test-prereqs
 	$(MVN) verify
@@ -51,3 +51,13 @@ $(CHROMIUM):
 
 $(BROWSER_MODULES): tests-browser/package-lock.json
 	cd tests-browser && npm ci --no-audit --no-fund
+
+# The Claude Code CLI that ClaudeCodeCliTest runs against the proxy, pinned in
+# tests-clients/claude-code (package-lock.json) and installed when missing. Install scripts are
+# skipped: the test runs the platform package's binary itself, and nothing else is fetched.
+CLAUDE_CODE_MODULES := tests-clients/claude-code/node_modules/.package-lock.json
+
+claude-code-cli: $(CLAUDE_CODE_MODULES)
+
+$(CLAUDE_CODE_MODULES): tests-clients/claude-code/package-lock.json
+	cd tests-clients/claude-code && npm ci --ignore-scripts --no-audit --no-fund
