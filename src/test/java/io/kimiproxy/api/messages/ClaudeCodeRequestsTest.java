@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,6 +57,15 @@ class ClaudeCodeRequestsTest {
       [models."claude"]
       provider = "anthropic"
       model = "claude-sonnet-4-5"
+      max_context = 200000
+
+      [providers.openrouter]
+      base_url = "{{UPSTREAM}}/openrouter/v1"
+      api_key = "${TEST_KEY}"
+
+      [models."openrouter/claude"]
+      provider = "openrouter"
+      model = "anthropic/claude-sonnet-4.5"
       max_context = 200000
 
       [inbound.anthropic]
@@ -132,7 +142,9 @@ class ClaudeCodeRequestsTest {
         new JsonObject(call.getJsonObject("function").getString("arguments")));
     assertNull(messages.getJsonObject(3).getValue("content"));
     JsonObject result = messages.getJsonObject(4);
+    assertEquals(Set.of("role", "content", "tool_call_id"), result.fieldNames(), "only Chat Completions' own fields");
     assertEquals(TOOL_ID, result.getString("tool_call_id"));
+    assertFalse(sentToOpenAi().encode().contains("cache_control"), "no prompt-cache breakpoints where they mean nothing");
     assertTrue(result.getString("content").startsWith("File created successfully at: /home/dev/project/hello.txt"));
   }
 
@@ -185,5 +197,17 @@ class ClaudeCodeRequestsTest {
 
   private static List<String> roles(JsonArray messages) {
     return messages.stream().map(m -> ((JsonObject) m).getString("role")).toList();
+  }
+
+  @Test
+  void should_keep_prompt_cache_breakpoints_for_openrouter_which_takes_them() {
+    PROXY.get().upstream().stubFor(post(urlEqualTo("/openrouter/v1/chat/completions")).willReturn(aResponse()
+        .withHeader("Content-Type", "text/event-stream").withBody(Fixtures.bytes("openai/chat-stream-text-include-usage.sse"))));
+    String body = Fixtures.text(TURN2).replace("\"model\": \"mock-model\"", "\"model\": \"openrouter/claude\"");
+    assertEquals(200, MessagesClient.post(PROXY.get(), body, null).statusCode());
+    JsonObject sent = new JsonObject(PROXY.get().upstream()
+        .findAll(postRequestedFor(urlEqualTo("/openrouter/v1/chat/completions"))).get(0).getBodyAsString());
+    JsonArray system = sent.getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+    assertEquals(new JsonObject().put("type", "ephemeral"), system.getJsonObject(1).getJsonObject("cache_control"));
   }
 }

@@ -185,4 +185,18 @@ class MessagesApiTest {
     assertEquals(original.finalUsage().getLong("output_tokens"), replayed.finalUsage().getLong("output_tokens"));
     assertEquals(1, PROXY.get().upstream().findAll(postRequestedFor(urlEqualTo(Stubs.CHAT_PATH))).size());
   }
+
+  @Test
+  void should_give_the_client_tool_ids_an_anthropic_provider_would_take_back() {
+    String call = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"functions.Write:0\",\"type\":\"function\","
+        + "\"function\":{\"name\":\"Write\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}";
+    PROXY.get().upstream().stubFor(Stubs.chat().willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+        .withBody("data: " + call + "\n\ndata: [DONE]\n\n")));
+    HttpResponse<String> response = send(request("/v1/messages", body("test/model", true, "Write it " + UUID.randomUUID()))
+        .header("x-api-key", KEY));
+    StrictAnthropicStreamChecker.Result result = StrictAnthropicStreamChecker.check(response.body());
+    assertEquals("functions_Write_0", result.toolCalls().get(0).getString("id"));
+    assertEquals("tool_use", result.stopReason());
+  }
 }

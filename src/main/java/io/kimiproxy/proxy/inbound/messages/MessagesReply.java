@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.inbound.messages;
 
 import io.kimiproxy.proxy.wire.anthropic.AnthropicStops;
+import io.kimiproxy.proxy.wire.anthropic.AnthropicTools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.logging.Logger;
@@ -26,7 +27,8 @@ final class MessagesReply {
     if (message.getValue("tool_calls") instanceof JsonArray calls) {
       for (Object c : calls) {
         if (c instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
-          content.add(new JsonObject().put("type", "tool_use").put("id", call.getValue("id"))
+          String id = call.getValue("id") instanceof String s ? s : null;
+          content.add(new JsonObject().put("type", "tool_use").put("id", AnthropicTools.safeId(id))
               .put("name", fn.getValue("name")).put("input", input(fn.getValue("arguments"))));
           toolUsed = true;
         }

@@ -1,6 +1,7 @@
 package io.kimiproxy.proxy.inbound.messages;
 
 import io.kimiproxy.proxy.wire.anthropic.AnthropicStops;
+import io.kimiproxy.proxy.wire.anthropic.AnthropicTools;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -116,7 +117,8 @@ final class StreamTranslator {
     JsonObject fn = fragment.getValue("function") instanceof JsonObject f ? f : new JsonObject();
     StreamBlocks.Open open = blocks.open();
     if (calls.add(call)) {
-      JsonObject block = new JsonObject().put("type", "tool_use").put("id", fragment.getValue("id"))
+      String id = fragment.getValue("id") instanceof String s ? s : null;
+      JsonObject block = new JsonObject().put("type", "tool_use").put("id", AnthropicTools.safeId(id))
           .put("name", fn.getValue("name")).put("input", new JsonObject());
       blocks.start(out, "tool_use", block, call);
     } else if (open == null || !open.kind().equals("tool_use") || open.call() != call) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** An Anthropic client's {@code tools} and {@code tool_choice} in the neutral model. */
 public final class AnthropicTools {
@@ -54,6 +55,16 @@ public final class AnthropicTools {
     }
     throw ProxyError.invalidRequest("'tool_choice' must be {\"type\": \"auto\"}, {\"type\": \"any\"}, "
         + "{\"type\": \"none\"} or {\"type\": \"tool\", \"name\": ...}.", "tool_choice");
+  }
+
+  /**
+   * A tool call id Anthropic's clients can send back to an Anthropic provider (letters, digits, _
+   * and -): other providers' ids ({@code functions.add:0}) are rewritten, the same way every time,
+   * so a call and its result keep pairing whichever provider the next turn goes to.
+   */
+  public static String safeId(String id) {
+    return id == null || id.isEmpty() ? "toolu_" + UUID.randomUUID().toString().replace("-", "")
+        : AnthropicIds.toolId(id, "tool call");
   }
 
   /** Whether several tools may be called at once: Anthropic says it the other way round. */
