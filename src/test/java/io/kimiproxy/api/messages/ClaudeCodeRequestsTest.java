@@ -68,6 +68,16 @@ class ClaudeCodeRequestsTest {
       model = "anthropic/claude-sonnet-4.5"
       max_context = 200000
 
+      [providers.gemini]
+      type = "gemini"
+      base_url = "{{UPSTREAM}}/gemini/v1beta"
+      api_key = "${TEST_KEY}"
+
+      [models."gemini/flash"]
+      provider = "gemini"
+      model = "gemini-2.5-flash"
+      max_context = 1000000
+
       [inbound.anthropic]
       models = { "mock-*" = "test/model" }
       """);
@@ -209,5 +219,25 @@ class ClaudeCodeRequestsTest {
         .findAll(postRequestedFor(urlEqualTo("/openrouter/v1/chat/completions"))).get(0).getBodyAsString());
     JsonArray system = sent.getJsonArray("messages").getJsonObject(0).getJsonArray("content");
     assertEquals(new JsonObject().put("type", "ephemeral"), system.getJsonObject(1).getJsonObject("cache_control"));
+  }
+
+  @Test
+  void should_translate_the_recorded_turn_for_gemini_and_its_answer_back() {
+    String stream = "/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
+    PROXY.get().upstream().stubFor(post(urlEqualTo(stream)).willReturn(aResponse()
+        .withHeader("Content-Type", "text/event-stream").withBody(Fixtures.bytes("gemini/stream-sse-text.sse"))));
+    String body = Fixtures.text(TURN2).replace("\"model\": \"mock-model\"", "\"model\": \"gemini/flash\"");
+    HttpResponse<String> response = MessagesClient.post(PROXY.get(), body, null);
+    assertEquals(200, response.statusCode(), response.body());
+    StrictAnthropicStreamChecker.Result result = StrictAnthropicStreamChecker.check(response.body());
+    assertTrue(result.text().endsWith("4242**."), result.text());
+    assertEquals(13, result.finalUsage().getLong("input_tokens"));
+
+    JsonObject sent = new JsonObject(PROXY.get().upstream().findAll(postRequestedFor(urlEqualTo(stream))).get(0).getBodyAsString());
+    JsonArray contents = sent.getJsonArray("contents");
+    JsonObject call = contents.getJsonObject(1).getJsonArray("parts").getJsonObject(0).getJsonObject("functionCall");
+    assertEquals("Write", call.getString("name"));
+    JsonObject answer = contents.getJsonObject(2).getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse");
+    assertEquals("Write", answer.getString("name"));
   }
 }
