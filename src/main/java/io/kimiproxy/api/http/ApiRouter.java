@@ -11,13 +11,13 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, long maxBodyBytes) {
     Router router = Router.router(vertx);
-    router.errorHandler(413, ctx -> ErrorReplies.send(ctx.response(), ProxyError.payloadTooLarge(maxBodyBytes)));
-    router.errorHandler(404, ctx -> ErrorReplies.send(ctx.response(),
+    router.errorHandler(413, ctx -> ErrorReplies.send(ctx, ProxyError.payloadTooLarge(maxBodyBytes)));
+    router.errorHandler(404, ctx -> ErrorReplies.send(ctx,
         ProxyError.notFound("not_found", "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
-    router.errorHandler(405, ctx -> ErrorReplies.send(ctx.response(),
+    router.errorHandler(405, ctx -> ErrorReplies.send(ctx,
         ProxyError.of(405, "invalid_request_error", "method_not_allowed",
             ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
-    router.errorHandler(500, ctx -> ErrorReplies.send(ctx.response(), ErrorReplies.asProxyError(ctx.failure())));
+    router.errorHandler(500, ctx -> ErrorReplies.send(ctx, ErrorReplies.asProxyError(ctx.failure())));
     return router;
   }
 }

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -34,7 +35,7 @@ public final class MessagesRoutes {
   private final MessagesFormat format;
   private final PromptWork work;
   private final ContextModels models;
-  private final String startedAt = Instant.now().toString();
+  private final String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 
   public MessagesRoutes(ProxyConfig config, MessagesFormat format, PromptWork work) {
     this.config = config;
