@@ -1,12 +1,15 @@
 package io.kimiproxy.testing;
 
 import io.kimiproxy.core.json.JsonIndex;
+import io.kimiproxy.core.json.JsonValues;
 import io.kimiproxy.core.json.Span;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** An Anthropic Messages client of the test proxy, as Claude Code calls it. */
 public final class MessagesClient {
@@ -37,9 +40,9 @@ public final class MessagesClient {
   public static void assertSpliced(String client, String upstream, String upstreamModel) {
     JsonIndex sent = JsonIndex.ofObject(client.getBytes(StandardCharsets.UTF_8));
     JsonIndex received = JsonIndex.ofObject(upstream.getBytes(StandardCharsets.UTF_8));
-    if (!received.fields().keySet().stream().toList().equals(
-        java.util.stream.Stream.concat(java.util.stream.Stream.of("model"),
-            sent.fields().keySet().stream().filter(k -> !k.equals("model"))).toList())) {
+    List<String> expected = Stream.concat(Stream.of("model"), sent.fields().keySet().stream().filter(k -> !k.equals("model")))
+        .toList();
+    if (!List.copyOf(received.fields().keySet()).equals(expected)) {
       throw new AssertionError("fields differ: " + sent.fields().keySet() + " vs " + received.fields().keySet());
     }
     for (Map.Entry<String, Span> field : sent.fields().entrySet()) {
@@ -51,7 +54,7 @@ public final class MessagesClient {
             + new String(a, StandardCharsets.UTF_8) + "\n---\n" + new String(b, StandardCharsets.UTF_8));
       }
     }
-    Object model = io.kimiproxy.core.json.JsonValues.decode(received.bytes(), received.field("model"));
+    Object model = JsonValues.decode(received.bytes(), received.field("model"));
     if (!upstreamModel.equals(model)) throw new AssertionError("model sent: " + model);
   }
 

@@ -1,5 +1,6 @@
 package io.kimiproxy.testing;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,7 +74,7 @@ public final class StrictAnthropicStreamChecker {
           fail(message == null || !"message".equals(message.getString("type")) || !"assistant".equals(message.getString("role")),
               "message_start without an assistant message: " + frame.data());
           fail(message.getString("id", "").isEmpty() || message.getString("model") == null, "message without id or model");
-          fail(!message.getJsonArray("content", new io.vertx.core.json.JsonArray()).isEmpty(), "message_start with content");
+          fail(!message.getJsonArray("content", new JsonArray()).isEmpty(), "message_start with content");
           usage(message.getJsonObject("usage"), "message_start");
         }
         case "ping" -> { }

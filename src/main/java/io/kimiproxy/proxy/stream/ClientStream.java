@@ -36,4 +36,12 @@ public interface ClientStream {
 
   /** The close of a stream that broke after it began. */
   Buffer error(ProxyError error);
+
+  /**
+   * An event that only says the answer is still coming, sent after a silence once the stream has
+   * begun (Anthropic's {@code ping}); null when the API has none.
+   */
+  default Buffer keepAlive() {
+    return null;
+  }
 }

@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kimiproxy.testing.Fixtures;
-import io.kimiproxy.testing.MessagesClient;
 import io.kimiproxy.testing.Poll;
 import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictAnthropicStreamChecker;
 import io.kimiproxy.testing.Stubs;
-import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;

@@ -18,7 +18,8 @@ import io.vertx.core.json.JsonObject;
  * <p>No ping is sent before the provider answers: the response head would go with it, and a request
  * whose head is out can no longer be retried or moved to a fallback, nor fail with its real status.
  * A translated stream sends one right after message_start, as Anthropic does; a relayed one carries
- * the provider's.
+ * the provider's; and once the stream has begun, a silence of the provider's gets pings from the
+ * relay ({@link #keepAlive()}).
  */
 final class MessagesClientStream implements ClientStream {
   private final StreamBlocks blocks;
@@ -53,6 +54,14 @@ final class MessagesClientStream implements ClientStream {
     Buffer out = Buffer.buffer();
     if (natives.active()) natives.settle(out);
     translator.finish(lastChunk, usage, out);
+    return out;
+  }
+
+  /** Anthropic's own keep-alive, which clients ignore; it may come between any two events. */
+  @Override
+  public Buffer keepAlive() {
+    Buffer out = Buffer.buffer();
+    StreamBlocks.event(out, "ping", new JsonObject().put("type", "ping"));
     return out;
   }
 

@@ -23,7 +23,9 @@ final class NativeEdits {
       String mapped = AnthropicStops.stopReason(finish, false);
       Object stop = message.getValue("stop_reason");
       // Only a real change is written: end_turn and stop_sequence both read as OpenAI's "stop".
-      if (!mapped.equals(AnthropicStops.stopReason(AnthropicStops.finishReason(stop), false))) message.put("stop_reason", mapped);
+      if (!mapped.equals(AnthropicStops.stopReason(AnthropicStops.finishReason(stop), false))) {
+        message.put("stop_reason", mapped);
+      }
       return;
     }
     if (!type.equals("content_block_delta") || !(event.getValue("delta") instanceof JsonObject provided)) return;

@@ -43,14 +43,14 @@ final class AnthropicPassthroughDecoder implements StreamDecoder {
   @Override
   public void onEvent(SseEvent event, ChunkSink sink) {
     JsonObject json = parse(event);
-    String type = json == null ? null : json.getValue("type") instanceof String t ? t : event.event();
+    String type = json == null ? null : json.getValue("type") instanceof String t ? t : String.valueOf(event.event());
     if (json == null || "error".equals(type)) {
       decoder.onEvent(event, sink); // malformed, blank or an error: the decoder tells the sink
       return;
     }
     NativeEvent origin = new NativeEvent(sequence++, event.event(), event.data(), json);
     Captured captured = new Captured();
-    decoder.onEvent(event, captured);
+    decoder.onEvent(json, type, captured);
     Chunk carried = carried(type, json, origin, captured.chunks);
     sink.chunk(carried);
     for (Chunk chunk : captured.chunks) {
