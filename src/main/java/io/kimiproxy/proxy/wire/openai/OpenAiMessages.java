@@ -77,7 +77,8 @@ public final class OpenAiMessages {
     JsonObject out = new JsonObject().put("role", message.role().wire());
     switch (message.form()) {
       case STRING -> out.put("content", message.text());
-      case PARTS -> out.put("content", encodeParts(message.content(), sameFormat, cacheControl));
+      case PARTS -> out.put("content", !sameFormat && plainText(message.content(), cacheControl) ? message.text()
+          : encodeParts(message.content(), sameFormat, cacheControl));
       case NONE -> out.putNull("content");
     }
     if (message.name() != null) out.put("name", message.name());
@@ -103,6 +104,18 @@ public final class OpenAiMessages {
 
   public static JsonArray encodeToolCalls(List<ToolCall> calls) {
     return encodeToolCalls(calls, true);
+  }
+
+  /**
+   * Whether parts can go as one string: another API's text blocks (Anthropic writes every turn as
+   * blocks) where many servers take only a string (system, assistant and tool messages), unless a
+   * block carries a cache breakpoint the provider takes.
+   */
+  private static boolean plainText(List<Part> parts, boolean cacheControl) {
+    for (Part part : parts) {
+      if (!(part instanceof Part.Text t) || cacheControl && t.cacheControl() != null) return false;
+    }
+    return true;
   }
 
   private static JsonArray encodeToolCalls(List<ToolCall> calls, boolean sameFormat) {
