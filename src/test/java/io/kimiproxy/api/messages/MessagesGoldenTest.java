@@ -36,11 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MessagesGoldenTest {
   @RegisterExtension
-  static final SharedProxy PROXY = SharedProxy.with(AnthropicGolden.CONFIG + """
-
-      [inbound.anthropic]
-      default = "claude"
-      """);
+  static final SharedProxy PROXY = SharedProxy.with(AnthropicGolden.MESSAGES_CONFIG);
 
   private static final String UPSTREAM_MODEL = "claude-sonnet-4-5";
 

@@ -30,11 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MessagesGuardrailsTest {
   @RegisterExtension
-  static final SharedProxy PROXY = SharedProxy.with(AnthropicGolden.CONFIG + """
-
-      [inbound.anthropic]
-      default = "claude"
-      """);
+  static final SharedProxy PROXY = SharedProxy.with(AnthropicGolden.MESSAGES_CONFIG);
   private static final String RECORDED = "anthropic/stream-text-then-tool-use-input-json-delta";
   private static JsonObject defaults;
 
