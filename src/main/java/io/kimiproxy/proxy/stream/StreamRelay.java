@@ -37,6 +37,8 @@ public final class StreamRelay implements ChunkSink {
   private static final int MAX_TEXT = 1 << 20;
   /** After this long without a byte to the client, a stream that has begun gets its API's keep-alive. */
   static final long KEEP_ALIVE_MS = 10_000;
+  /** How often the silence is looked at: a keep-alive goes out at most this late. */
+  private static final long KEEP_ALIVE_CHECK_MS = 1_000;
 
   private final HttpServerResponse client;
   private final UpstreamExchange exchange;
@@ -175,7 +177,7 @@ public final class StreamRelay implements ChunkSink {
    */
   private void keepAlive() {
     if (stream.keepAlive() == null) return;
-    keepAliveTimer = exchange.vertx().setPeriodic(KEEP_ALIVE_MS, id -> {
+    keepAliveTimer = exchange.vertx().setPeriodic(KEEP_ALIVE_CHECK_MS, id -> {
       boolean quiet = System.nanoTime() - lastWriteNanos >= KEEP_ALIVE_MS * 1_000_000;
       if (!ended && quiet && !client.writeQueueFull()) write(stream.keepAlive());
     });

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A provider that falls silent in the middle of its answer: once the stream has begun, the client
- * is sent Anthropic's ping after ten quiet seconds, between the provider's events.
+ * is sent Anthropic's ping after ten quiet seconds (looked at every second), between the provider's
+ * events; the provider here is silent for fifteen.
  */
 class MessagesKeepAliveTest {
 
@@ -32,7 +33,7 @@ class MessagesKeepAliveTest {
     try (ScriptedUpstream upstream = ScriptedUpstream.start(request -> request.body().onSuccess(body -> {
       ScriptedUpstream.beginStream(request);
       request.response().write(chunk(new JsonObject().put("role", "assistant").put("content", "Thinking"), null));
-      Vertx.currentContext().owner().setTimer(11_500, id -> request.response()
+      Vertx.currentContext().owner().setTimer(15_000, id -> request.response()
           .end(chunk(new JsonObject().put("content", " done."), "stop") + "data: [DONE]\n\n"));
     }));
          TestProxy proxy = TestProxy.start("""
