@@ -12,7 +12,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run team test test-prereqs browser-deps engines bench bench-team clean
+.PHONY: build run team test test-prereqs browser-deps engines claude-code-cli bench bench-team clean
 
 build: $(JAR)
 
@@ -31,7 +31,7 @@ team: $(JAR) engines
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
 # is installed by these targets when missing; `make test` runs them first.
-test-prereqs: browser-deps engines
+test-prereqs: browser-deps engines claude-code-cli
 
 test: test-prereqs
 	$(MVN) verify
@@ -76,3 +76,13 @@ engines:
 	  $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server; \
 	fi
+
+# The Claude Code CLI that ClaudeCodeCliTest runs against the proxy, pinned in
+# tests-clients/claude-code (package-lock.json) and installed when missing. Install scripts are
+# skipped: the test runs the platform package's binary itself, and nothing else is fetched.
+CLAUDE_CODE_MODULES := tests-clients/claude-code/node_modules/.package-lock.json
+
+claude-code-cli: $(CLAUDE_CODE_MODULES)
+
+$(CLAUDE_CODE_MODULES): tests-clients/claude-code/package-lock.json
+	cd tests-clients/claude-code && npm ci --ignore-scripts --no-audit --no-fund

@@ -13,6 +13,7 @@ import io.kimiproxy.core.http.RequestBodies;
 import io.kimiproxy.api.routes.ExportRoutes;
 import io.kimiproxy.features.guardrails.GuardrailRoutes;
 import io.kimiproxy.api.routes.LedgerRoutes;
+import io.kimiproxy.api.routes.MessagesRoutes;
 import io.kimiproxy.api.routes.ModelRoutes;
 import io.kimiproxy.api.security.RequestGuard;
 import io.kimiproxy.api.wiring.AgentModule;
@@ -30,8 +31,11 @@ import io.kimiproxy.api.wiring.RoutingModule;
 import io.kimiproxy.api.wiring.SharedModule;
 import io.kimiproxy.config.ProxyConfig;
 import io.kimiproxy.core.ledger.LedgerWriter;
+import io.kimiproxy.core.tokens.PromptWork;
 import io.kimiproxy.core.tokens.TokenCounter;
 import io.kimiproxy.proxy.adapters.WireAdapters;
+import io.kimiproxy.proxy.inbound.ModelNames;
+import io.kimiproxy.proxy.inbound.messages.MessagesFormat;
 import io.kimiproxy.proxy.resilience.ProviderHealthRegistry;
 import io.kimiproxy.proxy.routing.ModelResolver;
 import io.kimiproxy.features.live.LiveHub;
@@ -182,10 +186,14 @@ public final class ProxyServer implements Generations {
 
   private Router routes(Foundation f, ChatPipeline chat, List<Module> modules, long startedAtMs) {
     long maxBody = f.config().server().maxBodyBytes();
-    Router router = ApiRouter.create(f.vertx(), maxBody, new RequestGuard(f.config().server(), f.internal()));
+    MessagesRoutes messages = new MessagesRoutes(f.config(), new MessagesFormat(formats.messages(),
+        new ModelNames(f.config(), f.config().inbound().anthropic())), new PromptWork(f.vertx(), f.tokens()));
+    Router router = ApiRouter.create(f.vertx(), maxBody, messages::shapeErrors,
+        new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.chat()));
     }
+    messages.mount(router, chat);
     new ModelRoutes(f.config(), startedAtMs).mount(router);
     new LedgerRoutes(f.store(), f.ledger()).mount(router);
     new ExportRoutes(f.store(), f.ledger()).mount(router);

@@ -30,7 +30,7 @@ public final class ConfigLoader {
   private static final Pattern WHOLE_VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final List<String> SECTIONS = List.of("server", "storage", "providers", "models",
       "context", "sanitizer", "compaction", "agents", "clients", "importers", "guardrails", "rate_limits", "quotas",
-      "cache", "routing", "log", "telemetry", "shared", "keys");
+      "cache", "routing", "log", "telemetry", "shared", "keys", "inbound");
 
   private ConfigLoader() {}
 
@@ -80,6 +80,7 @@ public final class ConfigLoader {
     AgentsConfig agents = AgentsSection.parse(root.section("agents"), models);
     ClientsConfig clients = ClientsSections.parse(root.section("clients"), root.section("importers"), folder, env);
     GuardrailsConfig guardrails = GuardrailSections.guardrails(root.section("guardrails"));
+    InboundConfig inbound = InboundSection.parse(root.section("inbound"), providers, models, smart);
     GovernanceConfig governance = new GovernanceConfig(
         GovernanceSections.rateLimits(root.section("rate_limits"), limits),
         GovernanceSections.quotas(root.section("quotas"), providers, models, server.keyNames(), keyBudgets),
@@ -89,7 +90,7 @@ public final class ConfigLoader {
     root.finish();
     ProxyConfig config = new ProxyConfig(file, server, database, Collections.unmodifiableMap(providers),
         Collections.unmodifiableMap(models), context, sanitizer, compaction, agents, clients, guardrails, governance,
-        routing, observability, postgres, shared);
+        routing, observability, postgres, shared, inbound);
     checkListen(config);
     return config;
   }

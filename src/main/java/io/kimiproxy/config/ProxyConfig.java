@@ -17,7 +17,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
                           ContextConfig context, SanitizerConfig sanitizer, CompactionConfig compaction,
                           AgentsConfig agents, ClientsConfig clients, GuardrailsConfig guardrails,
                           GovernanceConfig governance, RoutingConfig routing, ObservabilityConfig observability,
-                          PostgresConfig postgres, SharedConfig shared) {
+                          PostgresConfig postgres, SharedConfig shared, InboundConfig inbound) {
 
   /** Every credential the proxy holds: what must never leave it. */
   public List<Secret> secrets() {
@@ -39,7 +39,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
   public ProxyConfig keepingRestartOnlyPartsOf(ProxyConfig running) {
     return new ProxyConfig(source, running.server, running.databaseFile, providers, models, context, sanitizer,
         compaction, running.agents, running.clients, running.guardrails, governance, routing, running.observability,
-        running.postgres, running.shared);
+        running.postgres, running.shared, inbound);
   }
 
   /** The restart-only sections in which this configuration differs from the running one. */
@@ -74,7 +74,7 @@ public record ProxyConfig(Path source, ServerConfig server, Path databaseFile,
 
   public ProxyConfig withServer(ServerConfig newServer) {
     return new ProxyConfig(source, newServer, databaseFile, providers, models, context, sanitizer, compaction, agents,
-        clients, guardrails, governance, routing, observability, postgres, shared);
+        clients, guardrails, governance, routing, observability, postgres, shared, inbound);
   }
 
   private static boolean sameUrl(Secret a, Secret b) {

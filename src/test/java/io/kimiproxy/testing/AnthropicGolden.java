@@ -33,6 +33,13 @@ public final class AnthropicGolden {
       output_price = 15.0
       """;
 
+  /** {@link #CONFIG} for Anthropic Messages clients: every Claude name they ask for goes to the alias. */
+  public static final String MESSAGES_CONFIG = CONFIG + """
+
+      [inbound.anthropic]
+      default = "claude"
+      """;
+
   /**
    * @param toolCalls each {id, name, arguments} with the arguments parsed
    * @param stopReason Anthropic's, not yet mapped

@@ -18,6 +18,7 @@ import io.kimiproxy.proxy.upstream.UpstreamClient;
 import io.kimiproxy.proxy.upstream.UpstreamExchange;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.StreamDecoder;
+import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.kimiproxy.proxy.wire.WireAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
@@ -54,7 +55,11 @@ final class UpstreamAttempt {
     HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
     // Encoding a prompt of megabytes is prompt-sized work: on a worker when the prompt is large.
-    return work.sized(x.request().messages(), () -> adapter.toUpstream(x.request(), route))
+    return work.sized(x.request().messages(), () -> {
+          UpstreamCall call = adapter.toUpstream(x.request(), route);
+          x.format().forwardHeaders(x.headers(), call, route.provider().type());
+          return call;
+        })
         .compose(call -> upstream.send(route.provider(), call, deadline))
         .compose(exchange -> {
           health.recordLatency((System.nanoTime() - sentNanos) / 1_000_000);

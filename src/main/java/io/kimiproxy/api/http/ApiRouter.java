@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -21,8 +22,12 @@ import java.util.function.Function;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  /** @param guard the first check of who may ask anything at all (see RequestGuard) */
-  public static Router create(Vertx vertx, long maxBodyBytes, Handler<RoutingContext> guard) {
+  /**
+   * @param shapes mounts, before anything may refuse a request, the routes that say in which API's
+   *               error shape it is answered (see {@link ErrorReplies#SHAPE}); OpenAI's otherwise
+   * @param guard  the first check of who may ask anything at all (see RequestGuard)
+   */
+  public static Router create(Vertx vertx, long maxBodyBytes, Consumer<Router> shapes, Handler<RoutingContext> guard) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       SecurityHeaders.apply(ctx.response());
@@ -30,6 +35,7 @@ public final class ApiRouter {
     });
     // The server leaves the body out of a HEAD response by itself; the route is GET's.
     router.route().method(HttpMethod.HEAD).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
+    shapes.accept(router);
     router.route().handler(guard);
     router.route().handler(new JsonBodiesOnly());
     // The router's own refusals come before any route ran: each carries the headers too.
@@ -48,7 +54,7 @@ public final class ApiRouter {
   private static void errors(Router router, int status, Function<RoutingContext, ProxyError> error) {
     router.errorHandler(status, ctx -> {
       SecurityHeaders.apply(ctx.response());
-      ErrorReplies.send(ctx.response(), error.apply(ctx));
+      ErrorReplies.send(ctx, error.apply(ctx));
     });
   }
 }

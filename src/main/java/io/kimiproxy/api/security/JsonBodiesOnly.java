@@ -32,7 +32,7 @@ public final class JsonBodiesOnly implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    ErrorReplies.send(ctx.response(), ProxyError.of(415, ErrorType.INVALID_REQUEST, "unsupported_media_type",
+    ErrorReplies.send(ctx, ProxyError.of(415, ErrorType.INVALID_REQUEST, "unsupported_media_type",
         request.method() + " " + request.path() + " takes a JSON body: send it with 'Content-Type: application/json'"
             + (type == null ? "" : " (not '" + type + "')") + "."));
   }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *       begin with {@code 127.0.0.1.});</li>
  *   <li>a browser Origin must be the proxy's own or a configured one;</li>
  *   <li>with {@code server.api_keys} set, every request but the health check and the dashboard's
- *       page (which holds no data) carries a valid bearer key. Browsers cannot set Authorization on a
+ *       page (which holds no data) carries a valid key, as a bearer token or (Anthropic's SDKs)
+ *       in {@code x-api-key}. Browsers cannot set Authorization on a
  *       WebSocket, so on {@link DashboardRoutes#WEBSOCKET_PATH} the key may also come as {@code ?key=} or as a
  *       subprotocol {@code kimi-key.<base64url of the key>} next to {@link #WEBSOCKET_PROTOCOL};</li>
  *   <li>the proxy's calls to itself ({@link InternalCalls}) carry its per-process token instead.</li>
@@ -40,6 +41,8 @@ public final class RequestGuard implements Handler<RoutingContext> {
   public static final String WEBSOCKET_PROTOCOL = "kimi-proxy";
   private static final String KEY_PROTOCOL_PREFIX = "kimi-key.";
   private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/");
+  /** Anthropic's SDKs (Claude Code) send the key here rather than as a bearer token. */
+  private static final String API_KEY_HEADER = "x-api-key";
   private static final Pattern PAGE_FILE = Pattern.compile(DashboardRoutes.PAGE_FILES);
   /**
    * The routing context's data item naming the client key a request carried: "key-N" for the
@@ -138,6 +141,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
   private int keyNumber(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
+        : request.getHeader(API_KEY_HEADER) != null ? request.getHeader(API_KEY_HEADER).trim()
         : request.path().equals(DashboardRoutes.WEBSOCKET_PATH) ? webSocketKey(request) : null;
     if (presented == null) return 0;
     int found = 0;
@@ -168,6 +172,6 @@ public final class RequestGuard implements Handler<RoutingContext> {
   }
 
   private static void reject(RoutingContext ctx, ProxyError error) {
-    ErrorReplies.send(ctx.response(), error);
+    ErrorReplies.send(ctx, error);
   }
 }

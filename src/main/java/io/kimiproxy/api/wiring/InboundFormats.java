@@ -2,14 +2,18 @@ package io.kimiproxy.api.wiring;
 
 import io.kimiproxy.proxy.inbound.chat.ChatCompletionsDecoder;
 import io.kimiproxy.proxy.inbound.chat.ChatCompletionsFormat;
+import io.kimiproxy.proxy.inbound.messages.MessagesDecoder;
 
 /**
  * The APIs clients speak, each with its decoder and its cache of decoded messages: made once and
- * kept across configuration reloads, so a reload does not make every conversation new again.
+ * kept across configuration reloads, so a reload does not make every conversation new again. (The
+ * Messages format itself is made per generation, around this decoder, as it maps model names the
+ * configuration names.)
  */
-public record InboundFormats(ChatCompletionsFormat chat) {
+public record InboundFormats(ChatCompletionsFormat chat, MessagesDecoder messages) {
 
   public static InboundFormats create(MemoryBudget memory) {
-    return new InboundFormats(new ChatCompletionsFormat(new ChatCompletionsDecoder(memory.decodedBytes())));
+    return new InboundFormats(new ChatCompletionsFormat(new ChatCompletionsDecoder(memory.decodedBytes())),
+        new MessagesDecoder(memory.decodedBytes()));
   }
 }

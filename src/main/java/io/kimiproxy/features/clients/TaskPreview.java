@@ -3,6 +3,7 @@ package io.kimiproxy.features.clients;
 import io.kimiproxy.core.model.Role;
 import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.core.model.Message;
+import io.kimiproxy.core.model.Part;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.util.SecretScrubber;
 import java.util.regex.Pattern;
@@ -22,6 +23,7 @@ final class TaskPreview {
   private static final String MARK = "[redacted]";
   // Both expressions backtrack, so they only ever read the READ characters kept of a message:
   // bounded input, bounded time.
+  private static final String REMINDER = "<system-reminder>";
   // Key shapes beyond the provider keys SecretScrubber knows: GitHub, AWS, Slack, private keys,
   // "password = ..." assignments, and long opaque tokens that mix letters and digits.
   private static final Pattern MORE_SHAPES = Pattern.compile(
@@ -39,10 +41,22 @@ final class TaskPreview {
     for (int i = messages.size() - 1; i >= 0; i--) {
       Message message = messages.get(i);
       if (message.role() != Role.USER) continue;
-      String text = message.text();
+      String text = usersWords(message);
       if (!text.isBlank()) return preview(text, scrubber);
     }
     return null;
+  }
+
+  /** The message's text without the context blocks Claude Code puts in the user's turn. */
+  private static String usersWords(Message message) {
+    StringBuilder out = new StringBuilder();
+    for (Part part : message.content()) {
+      if (part instanceof Part.Text t && !t.text().stripLeading().startsWith(REMINDER)) {
+        if (out.length() > 0) out.append('\n');
+        out.append(t.text());
+      }
+    }
+    return out.toString();
   }
 
   static String preview(String text, SecretScrubber scrubber) {

@@ -1,10 +1,12 @@
 package io.kimiproxy.proxy.inbound;
 
+import io.kimiproxy.config.WireType;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
 import io.kimiproxy.core.model.InboundApi;
 import io.kimiproxy.proxy.stream.ClientStream;
 import io.kimiproxy.proxy.wire.NonStreamReply;
+import io.kimiproxy.proxy.wire.UpstreamCall;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -28,4 +30,11 @@ public interface InboundFormat {
 
   /** A failure, with its status and Retry-After, in this API's error shape. */
   void sendError(HttpServerResponse response, ProxyError error);
+
+  /**
+   * Adds to a provider call the client's headers that a provider speaking this same API must get
+   * (Anthropic's {@code anthropic-beta}): {@code call} is the request made to a provider of type
+   * {@code provider}. Nothing by default.
+   */
+  default void forwardHeaders(MultiMap client, UpstreamCall call, WireType provider) {}
 }

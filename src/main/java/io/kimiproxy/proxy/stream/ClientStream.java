@@ -17,6 +17,12 @@ public interface ClientStream {
     SseFrames.head(response);
   }
 
+  /**
+   * The prompt's usage as the proxy estimated it, told before the first chunk: for APIs that state
+   * the input in the stream's first event (Anthropic's message_start). OpenAI's shape.
+   */
+  default void promptEstimate(JsonObject usage) {}
+
   /** The bytes for one chunk of the answer (empty when the format has nothing to say yet). */
   Buffer chunk(Chunk chunk);
 
@@ -30,4 +36,12 @@ public interface ClientStream {
 
   /** The close of a stream that broke after it began. */
   Buffer error(ProxyError error);
+
+  /**
+   * An event that only says the answer is still coming, sent after a silence once the stream has
+   * begun (Anthropic's {@code ping}); null when the API has none.
+   */
+  default Buffer keepAlive() {
+    return null;
+  }
 }

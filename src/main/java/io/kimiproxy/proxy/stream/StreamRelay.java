@@ -35,6 +35,10 @@ import java.util.function.Function;
  */
 public final class StreamRelay implements ChunkSink {
   private static final int MAX_TEXT = 1 << 20;
+  /** After this long without a byte to the client, a stream that has begun gets its API's keep-alive. */
+  static final long KEEP_ALIVE_MS = 10_000;
+  /** How often the silence is looked at: a keep-alive goes out at most this late. */
+  private static final long KEEP_ALIVE_CHECK_MS = 1_000;
 
   private final HttpServerResponse client;
   private final UpstreamExchange exchange;
@@ -50,6 +54,8 @@ public final class StreamRelay implements ChunkSink {
   private JsonObject lastChunk;
   private Long ttfbMs;
   private boolean ended;
+  private long lastWriteNanos;
+  private long keepAliveTimer = -1;
 
   private StreamRelay(HttpServerResponse client, UpstreamExchange exchange, StreamDecoder decoder,
                       ClientStream stream, Function<String, JsonObject> estimatedUsage, long requestStartNanos,
@@ -77,6 +83,7 @@ public final class StreamRelay implements ChunkSink {
   }
 
   private void start() {
+    stream.promptEstimate(estimatedUsage.apply(""));
     client.closeHandler(v -> {
       if (!ended) {
         ended = true;
@@ -158,8 +165,22 @@ public final class StreamRelay implements ChunkSink {
     if (ttfbMs == null) {
       ttfbMs = (System.nanoTime() - requestStartNanos) / 1_000_000;
       stream.head(client);
+      keepAlive();
     }
     client.write(bytes);
+    lastWriteNanos = System.nanoTime();
+  }
+
+  /**
+   * Keeps a quiet stream alive, only once its head is out: a byte sent earlier would commit the
+   * response, and the request could no longer be retried or refused with its real status.
+   */
+  private void keepAlive() {
+    if (stream.keepAlive() == null) return;
+    keepAliveTimer = exchange.vertx().setPeriodic(KEEP_ALIVE_CHECK_MS, id -> {
+      boolean quiet = System.nanoTime() - lastWriteNanos >= KEEP_ALIVE_MS * 1_000_000;
+      if (!ended && quiet && !client.writeQueueFull()) write(stream.keepAlive());
+    });
   }
 
   /** Keeps what the model wrote, to estimate completion tokens if the provider reports none. */
@@ -186,6 +207,7 @@ public final class StreamRelay implements ChunkSink {
   }
 
   private void complete(ProxyError error, boolean clientClosed) {
+    if (keepAliveTimer >= 0) exchange.vertx().cancelTimer(keepAliveTimer);
     outcome.tryComplete(new RelayOutcome(usage, text.toString(), ttfbMs, error, clientClosed));
   }
 }

@@ -48,6 +48,11 @@ public final class UpstreamExchange {
     return provider;
   }
 
+  /** The Vert.x instance whose event loop runs this exchange (for timers of its own). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public HttpClientResponse response() {
     return response;
   }

@@ -50,6 +50,15 @@ class TaskPreviewTest {
   }
 
   @Test
+  void should_show_claude_codes_task_and_not_the_reminders_it_puts_before_it() {
+    ChatRequest req = request(new JsonArray().add(message("user", new JsonArray()
+        .add(new JsonObject().put("type", "text").put("text", "<system-reminder>\nAttribution for git commits</system-reminder>\n"))
+        .add(new JsonObject().put("type", "text").put("text", "Create a file named hello.txt")))));
+
+    assertEquals("Create a file named hello.txt", TaskPreview.of(req, SCRUBBER));
+  }
+
+  @Test
   void should_cut_a_long_message_to_the_preview_length() {
     String preview = TaskPreview.preview("word ".repeat(100), SCRUBBER);
 

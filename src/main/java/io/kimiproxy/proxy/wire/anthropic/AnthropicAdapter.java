@@ -3,6 +3,7 @@ package io.kimiproxy.proxy.wire.anthropic;
 import io.kimiproxy.config.ProviderConfig;
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.model.InboundApi;
 import io.kimiproxy.proxy.routing.Route;
 import io.kimiproxy.proxy.wire.NonStreamReply;
 import io.kimiproxy.proxy.wire.ProbeCall;
@@ -26,8 +27,17 @@ public final class AnthropicAdapter implements WireAdapter {
 
   @Override
   public UpstreamCall toUpstream(ChatRequest request, Route route) {
+    if (passthrough(request)) {
+      return WireCalls.post(route.provider(), "/messages", AnthropicBodies.spliced(request, route.upstreamModel()),
+          request.stream(), AnthropicAdapter::authenticate);
+    }
     JsonObject body = AnthropicRequestMapper.toMessagesRequest(request, route.upstreamModel());
     return WireCalls.post(route.provider(), "/messages", body, request.stream(), AnthropicAdapter::authenticate);
+  }
+
+  /** An Anthropic client's request goes out as its own bytes, and its answer comes back as the provider's. */
+  private static boolean passthrough(ChatRequest request) {
+    return request.api() == InboundApi.MESSAGES && request.raw() != null;
   }
 
   @Override
@@ -55,12 +65,13 @@ public final class AnthropicAdapter implements WireAdapter {
       throw ProxyError.badUpstreamResponse(route.provider().name(), "the answer has no content array");
     }
     JsonObject completion = AnthropicResponseMapper.toChatCompletion(message, nowSeconds());
-    return new NonStreamReply(completion.toBuffer(), completion.getJsonObject("usage"), completion);
+    return new NonStreamReply(completion.toBuffer(), completion.getJsonObject("usage"), completion, body);
   }
 
   @Override
   public StreamDecoder newStreamDecoder(ChatRequest request, Route route) {
-    return new AnthropicStreamDecoder(route.provider().name(), nowSeconds());
+    return passthrough(request) ? new AnthropicPassthroughDecoder(route.provider().name(), nowSeconds())
+        : new AnthropicStreamDecoder(route.provider().name(), nowSeconds());
   }
 
   @Override

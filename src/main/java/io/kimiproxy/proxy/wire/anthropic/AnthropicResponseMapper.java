@@ -65,13 +65,7 @@ final class AnthropicResponseMapper {
 
   /** Anthropic's stop_reason in OpenAI's finish_reason terms. */
   static String finishReason(Object stopReason) {
-    if (!(stopReason instanceof String reason)) return "stop";
-    return switch (reason) {
-      case "max_tokens", "model_context_window_exceeded" -> "length";
-      case "tool_use" -> "tool_calls";
-      case "refusal" -> "content_filter";
-      default -> "stop"; // end_turn, stop_sequence, pause_turn
-    };
+    return AnthropicStops.finishReason(stopReason);
   }
 
   static JsonObject thinkingBlock(String thinking, String signature) {

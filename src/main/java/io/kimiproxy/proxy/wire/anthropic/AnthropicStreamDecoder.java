@@ -50,7 +50,11 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     if (event.data().isBlank()) return;
     JsonObject json = WireCalls.json(event, provider, sink);
     if (json == null) return;
-    String type = json.getValue("type") instanceof String t ? t : String.valueOf(event.event());
+    onEvent(json, json.getValue("type") instanceof String t ? t : String.valueOf(event.event()), sink);
+  }
+
+  /** An event already parsed, with its type. */
+  void onEvent(JsonObject json, String type, ChunkSink sink) {
     switch (type) {
       case "message_start" -> messageStart(json, sink);
       case "content_block_start" -> blockStart(json, sink);

@@ -5,6 +5,7 @@ import io.kimiproxy.core.json.JsonStrings;
 import io.kimiproxy.core.json.JsonValues;
 import io.kimiproxy.core.json.Span;
 import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.model.InboundApi;
 import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.core.model.RequestOptions;
 import io.vertx.core.buffer.Buffer;
@@ -69,9 +70,14 @@ final class OpenAiBodies {
   static Buffer encoded(ChatRequest request, String upstreamModel, OpenAiQuirks quirks) {
     JsonObject body = new JsonObject().put("model", upstreamModel);
     JsonArray messages = new JsonArray();
-    request.messages().forEach(m -> messages.add(OpenAiMessages.encode(m)));
+    // A request of another API carries that API's fields and cache breakpoints: only OpenAI's go, and
+    // the breakpoints only where they mean something.
+    boolean translated = request.api() != InboundApi.CHAT;
+    boolean cacheControl = !translated || quirks.cacheControl();
+    request.messages().forEach(m -> messages.add(translated ? OpenAiMessages.encodeTranslated(m, cacheControl)
+        : OpenAiMessages.encode(m)));
     body.put("messages", messages);
-    if (!request.tools().isEmpty()) body.put("tools", OpenAiTools.encode(request.tools().definitions()));
+    if (!request.tools().isEmpty()) body.put("tools", OpenAiTools.encode(request.tools().definitions(), cacheControl));
     RequestOptions o = request.options();
     if (o.toolChoice() != null) body.put("tool_choice", OpenAiTools.encodeChoice(o.toolChoice()));
     if (o.parallelToolCalls() != null) body.put("parallel_tool_calls", o.parallelToolCalls());

@@ -58,14 +58,31 @@ public final class OpenAiMessages {
 
   /** The message as Chat Completions JSON. */
   public static JsonObject encode(Message message) {
+    return encode(message, true, true);
+  }
+
+  /**
+   * A message a client of another API sent (Anthropic Messages...), as Chat Completions JSON: only
+   * what Chat Completions has a field for. Its {@code extra} fields, signed thinking and blocks of
+   * its own kinds are its API's, not OpenAI's, and servers refuse fields they do not know; a block
+   * with no Chat Completions form becomes a line saying it was left out.
+   *
+   * @param cacheControl whether the provider takes prompt-cache breakpoints on parts (OpenRouter)
+   */
+  public static JsonObject encodeTranslated(Message message, boolean cacheControl) {
+    return encode(message, false, cacheControl);
+  }
+
+  private static JsonObject encode(Message message, boolean sameFormat, boolean cacheControl) {
     JsonObject out = new JsonObject().put("role", message.role().wire());
     switch (message.form()) {
       case STRING -> out.put("content", message.text());
-      case PARTS -> out.put("content", encodeParts(message.content()));
+      case PARTS -> out.put("content", !sameFormat && plainText(message.content(), cacheControl) ? message.text()
+          : encodeParts(message.content(), sameFormat, cacheControl));
       case NONE -> out.putNull("content");
     }
     if (message.name() != null) out.put("name", message.name());
-    if (!message.toolCalls().isEmpty()) out.put("tool_calls", encodeToolCalls(message.toolCalls()));
+    if (!message.toolCalls().isEmpty()) out.put("tool_calls", encodeToolCalls(message.toolCalls(), sameFormat));
     if (message.toolCallId() != null) out.put("tool_call_id", message.toolCallId());
     StringBuilder plain = new StringBuilder();
     JsonArray signed = new JsonArray();
@@ -79,39 +96,57 @@ public final class OpenAiMessages {
       }
     }
     if (plain.length() > 0) out.put("reasoning_content", plain.toString());
+    if (!sameFormat) return out;
     if (!signed.isEmpty()) out.put("thinking_blocks", signed);
     if (message.extra() != null) message.extra().forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }
 
   public static JsonArray encodeToolCalls(List<ToolCall> calls) {
+    return encodeToolCalls(calls, true);
+  }
+
+  /**
+   * Whether parts can go as one string: another API's text blocks (Anthropic writes every turn as
+   * blocks) where many servers take only a string (system, assistant and tool messages), unless a
+   * block carries a cache breakpoint the provider takes.
+   */
+  private static boolean plainText(List<Part> parts, boolean cacheControl) {
+    for (Part part : parts) {
+      if (!(part instanceof Part.Text t) || cacheControl && t.cacheControl() != null) return false;
+    }
+    return true;
+  }
+
+  private static JsonArray encodeToolCalls(List<ToolCall> calls, boolean sameFormat) {
     JsonArray out = new JsonArray();
     for (ToolCall call : calls) {
       JsonObject json = new JsonObject();
       if (call.id() != null) json.put("id", call.id());
       json.put("type", "function")
           .put("function", new JsonObject().put("name", call.name()).put("arguments", call.arguments()));
-      if (call.extra() != null) call.extra().forEach(e -> json.put(e.getKey(), e.getValue()));
+      if (sameFormat && call.extra() != null) call.extra().forEach(e -> json.put(e.getKey(), e.getValue()));
       out.add(json);
     }
     return out;
   }
 
-  private static JsonArray encodeParts(List<Part> parts) {
+  private static JsonArray encodeParts(List<Part> parts, boolean sameFormat, boolean cacheControl) {
     JsonArray out = new JsonArray();
     for (Part part : parts) {
       if (part instanceof Part.Text t) {
         JsonObject json = new JsonObject().put("type", "text").put("text", t.text());
-        if (t.cacheControl() != null) json.put("cache_control", t.cacheControl());
+        if (cacheControl && t.cacheControl() != null) json.put("cache_control", t.cacheControl());
         out.add(json);
       } else if (part instanceof Part.Image i) {
         JsonObject image = new JsonObject().put("url", i.url());
         if (i.detail() != null) image.put("detail", i.detail());
         JsonObject json = new JsonObject().put("type", "image_url").put("image_url", image);
-        if (i.cacheControl() != null) json.put("cache_control", i.cacheControl());
+        if (cacheControl && i.cacheControl() != null) json.put("cache_control", i.cacheControl());
         out.add(json);
       } else if (part instanceof Part.Other o) {
-        out.add(o.json());
+        out.add(sameFormat ? o.json() : new JsonObject().put("type", "text")
+            .put("text", "[a " + o.type() + " block was left out: this model's API has no form for it]"));
       }
     }
     return out;

@@ -18,15 +18,19 @@ import java.util.Locale;
  *                            with 422 (and puts usage on its finish chunk unasked)
  * @param maxCompletionTokens pass {@code max_completion_tokens} on; else it is sent as {@code max_tokens}
  *                            (Mistral rejects the newer name with 422 extra_forbidden)
+ * @param cacheControl        the server takes Anthropic-style {@code cache_control} breakpoints on parts and
+ *                            tools (OpenRouter, for the models that cache): an Anthropic client's are kept for it
  */
-record OpenAiQuirks(boolean streamOptions, boolean maxCompletionTokens) {
+record OpenAiQuirks(boolean streamOptions, boolean maxCompletionTokens, boolean cacheControl) {
 
   static OpenAiQuirks of(ProviderConfig provider) {
     String host = provider.baseUrl().getHost() == null ? "" : provider.baseUrl().getHost().toLowerCase(Locale.ROOT);
     boolean mistral = provider.name().equals("mistral") || host.endsWith("mistral.ai");
     Compat compat = provider.compat();
+    boolean openRouter = provider.name().equals("openrouter") || host.endsWith("openrouter.ai");
     return new OpenAiQuirks(
         compat.streamOptions() != null ? compat.streamOptions() : !mistral,
-        compat.maxCompletionTokens() != null ? compat.maxCompletionTokens() : !mistral);
+        compat.maxCompletionTokens() != null ? compat.maxCompletionTokens() : !mistral,
+        openRouter);
   }
 }

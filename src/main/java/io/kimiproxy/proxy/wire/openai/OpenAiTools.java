@@ -38,6 +38,11 @@ public final class OpenAiTools {
   }
 
   public static JsonArray encode(List<ToolDefinition> tools) {
+    return encode(tools, true);
+  }
+
+  /** @param cacheControl whether the provider takes a prompt-cache breakpoint on a tool (OpenRouter does) */
+  static JsonArray encode(List<ToolDefinition> tools, boolean cacheControl) {
     JsonArray out = new JsonArray();
     for (ToolDefinition tool : tools) {
       JsonObject fn = new JsonObject().put("name", tool.name());
@@ -46,7 +51,8 @@ public final class OpenAiTools {
       JsonObject json = new JsonObject().put("type", "function").put("function", fn);
       if (tool.extra() != null) {
         tool.extra().forEach(e -> {
-          if (e.getKey().equals("cache_control")) json.put("cache_control", e.getValue()); else fn.put(e.getKey(), e.getValue());
+          if (!e.getKey().equals("cache_control")) fn.put(e.getKey(), e.getValue());
+          else if (cacheControl) json.put("cache_control", e.getValue());
         });
       }
       out.add(json);
