@@ -2,6 +2,7 @@ package io.kimiproxy.proxy.inbound;
 
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.json.JsonIndex;
+import io.kimiproxy.core.json.JsonSyntaxException;
 import io.kimiproxy.core.json.JsonValues;
 import io.kimiproxy.core.json.Span;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,18 @@ public final class RequestFields {
 
   public RequestFields(JsonIndex index) {
     this.index = index;
+  }
+
+  /** The body validated and indexed; empty or malformed is a 400 saying so. */
+  public static JsonIndex index(byte[] bytes) {
+    if (bytes.length == 0) {
+      throw ProxyError.invalidRequest("Request body is empty: send a JSON object with 'model' and 'messages'.", null);
+    }
+    try {
+      return JsonIndex.ofObject(bytes);
+    } catch (JsonSyntaxException e) {
+      throw ProxyError.invalidRequest("Request body is not valid JSON: " + e.getMessage() + ".", null);
+    }
   }
 
   public boolean has(String name) {

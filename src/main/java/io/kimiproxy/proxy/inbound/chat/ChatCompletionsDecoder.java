@@ -2,7 +2,6 @@ package io.kimiproxy.proxy.inbound.chat;
 
 import io.kimiproxy.core.error.ProxyError;
 import io.kimiproxy.core.json.JsonIndex;
-import io.kimiproxy.core.json.JsonSyntaxException;
 import io.kimiproxy.core.json.JsonValues;
 import io.kimiproxy.core.json.Span;
 import io.kimiproxy.core.model.ChatRequest;
@@ -10,14 +9,13 @@ import io.kimiproxy.core.model.InboundApi;
 import io.kimiproxy.core.model.Message;
 import io.kimiproxy.core.model.MessageList;
 import io.kimiproxy.core.model.RequestOptions;
-import io.kimiproxy.core.model.Tools;
 import io.kimiproxy.core.util.BoundedCache;
 import io.kimiproxy.core.util.ContentKey;
 import io.kimiproxy.proxy.inbound.RequestFields;
+import io.kimiproxy.proxy.inbound.ToolsCache;
 import io.kimiproxy.proxy.wire.openai.OpenAiMessages;
 import io.kimiproxy.proxy.wire.openai.OpenAiTools;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -29,17 +27,17 @@ import java.util.List;
  */
 public final class ChatCompletionsDecoder {
   private final BoundedCache<ContentKey, Message> messages;
-  private final BoundedCache<ContentKey, Tools> tools;
+  private final ToolsCache tools;
 
   /** @param cacheBytes how much decoded content to keep for the next turns */
   public ChatCompletionsDecoder(long cacheBytes) {
     this.messages = new BoundedCache<>(cacheBytes, Message::weight);
-    this.tools = new BoundedCache<>(Math.max(1 << 20, cacheBytes / 16), t -> 512L * (t.definitions().size() + 1));
+    this.tools = new ToolsCache(cacheBytes, OpenAiTools::decode);
   }
 
   public ChatRequest decode(Buffer body) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes();
-    JsonIndex index = index(bytes);
+    JsonIndex index = RequestFields.index(bytes);
     RequestFields fields = new RequestFields(index);
     String model = fields.string("model", true);
     MessageList conversation = messages(index);
@@ -52,18 +50,7 @@ public final class ChatCompletionsDecoder {
         fields.string("reasoning_effort", false), fields.object("thinking"), fields.object("response_format"),
         fields.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE));
     String hint = fields.value("prompt_cache_key") instanceof String key ? key : null;
-    return new ChatRequest(InboundApi.CHAT, model, stream, includeUsage, conversation, tools(index), options, hint, index);
-  }
-
-  static JsonIndex index(byte[] bytes) {
-    if (bytes.length == 0) {
-      throw ProxyError.invalidRequest("Request body is empty: send a JSON object with 'model' and 'messages'.", null);
-    }
-    try {
-      return JsonIndex.ofObject(bytes);
-    } catch (JsonSyntaxException e) {
-      throw ProxyError.invalidRequest("Request body is not valid JSON: " + e.getMessage() + ".", null);
-    }
+    return new ChatRequest(InboundApi.CHAT, model, stream, includeUsage, conversation, tools.of(index), options, hint, index);
   }
 
   private MessageList messages(JsonIndex index) {
@@ -90,13 +77,5 @@ public final class ChatCompletionsDecoder {
       keys[i] = key;
     }
     return MessageList.fromBytes(bytes, decoded, keys, spans.toArray(Span[]::new));
-  }
-
-  private Tools tools(JsonIndex index) {
-    Span span = index.field("tools");
-    if (span == null || index.bytes()[span.start()] == 'n') return Tools.NONE;
-    if (index.elements("tools") == null) throw ProxyError.invalidRequest("'tools' must be an array.", "tools");
-    ContentKey key = ContentKey.of(index.bytes(), span.start(), span.end());
-    return tools.get(key, k -> new Tools(OpenAiTools.decode((JsonArray) JsonValues.decode(index.bytes(), span)), k));
   }
 }
