@@ -73,6 +73,8 @@ public final class ProxyServer implements Generations {
   private final ConfigReload reload;
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final InboundFormats formats;
+  /** Kept across reloads: the Responses passthrough remembers which provider issued each encrypted reasoning. */
+  private final WireAdapters adapters = new WireAdapters();
   private HttpVerticle verticle;
   private String deploymentId;
 
@@ -162,7 +164,7 @@ public final class ProxyServer implements Generations {
         context.overflow(), context.contextMap(), new RouteStep(new ModelResolver(f.config())),
         new GuardrailStep(guardrails.guardrails()), new CacheStep(governance.cache()),
         new SpendingStep(governance.limiter(), governance.quotas()));
-    ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(new WireAdapters(), f.upstream(),
+    ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(adapters, f.upstream(),
         providers.health(), f.tokens(), f.ledger(), live.events(), f.scrubber()));
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
@@ -176,6 +178,9 @@ public final class ProxyServer implements Generations {
     router.route().handler(new RequestGuard(f.config().server(), f.internal()));
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.chat()));
+    }
+    for (String path : new String[] {"/v1/responses", "/responses"}) {
+      router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.responses()));
     }
     new ModelRoutes(f.config()).mount(router);
     new LedgerRoutes(f.store(), f.ledger()).mount(router);

@@ -45,7 +45,7 @@ final class UpstreamAttempt {
   }
 
   Future<Void> run(ChatExchange x, Route route, ProviderHealth health, Admission admission) {
-    WireAdapter adapter = adapters.forType(route.provider().type());
+    WireAdapter adapter = adapters.forRequest(x.request(), route);
     HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
     return upstream.send(route.provider(), adapter.toUpstream(x.request(), route))

@@ -16,21 +16,14 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.kimiproxy.core.model.Usage;
 import io.kimiproxy.testing.Fixtures;
 import io.kimiproxy.testing.Ledger;
+import io.kimiproxy.testing.OpenAiGolden;
 import io.kimiproxy.testing.SharedProxy;
 import io.kimiproxy.testing.StrictStreamChecker;
 import io.kimiproxy.testing.TestProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,44 +39,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * estimate marked as such).
  */
 class OpenAiCompatibleGoldenTest {
-  private static final List<String> FOLDERS = List.of("openai", "azure-openai", "gemini-openai-compat", "mistral",
-      "groq", "openrouter", "deepseek", "avian", "cerebras", "together", "anthropic");
   @RegisterExtension
-  static final SharedProxy SHARED = SharedProxy.with(config());
-
-  private static String config() {
-    StringBuilder config = new StringBuilder();
-    for (String folder : FOLDERS) {
-      config.append("[providers.\"").append(folder).append("\"]\nbase_url = \"{{UPSTREAM}}/").append(folder).append("/v1\"\n")
-          .append("[models.\"").append(folder).append("/m\"]\nprovider = \"").append(folder).append("\"\nmodel = \"m\"\n\n");
-    }
-    return config.toString();
-  }
+  static final SharedProxy SHARED = SharedProxy.with(OpenAiGolden.config());
 
   static Stream<Arguments> streams() {
-    return answers(".sse").stream().flatMap(f -> Stream.of(Arguments.of(f, true), Arguments.of(f, false)));
+    return OpenAiGolden.answers(".sse").stream().flatMap(f -> Stream.of(Arguments.of(f, true), Arguments.of(f, false)));
   }
 
   static Stream<String> wholeAnswers() {
-    return answers(".json").stream();
-  }
-
-  /** Successful OpenAI-format answers; anthropic/ contributes only its OpenAI-compatible endpoint's. */
-  private static List<String> answers(String extension) {
-    List<String> out = new ArrayList<>();
-    for (String folder : FOLDERS) {
-      try (Stream<Path> files = Files.list(Fixtures.ROOT.resolve(folder))) {
-        files.map(p -> folder + "/" + p.getFileName())
-            .filter(name -> name.endsWith(extension) && !name.endsWith(".request.json") && !name.endsWith(".meta.json"))
-            .filter(name -> !folder.equals("anthropic") || name.startsWith("anthropic/openai-compat-"))
-            .filter(name -> new JsonObject(Fixtures.text(name.substring(0, name.lastIndexOf('.')) + ".meta.json"))
-                .getJsonObject("response").getInteger("status") == 200)
-            .sorted().forEach(out::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out;
+    return OpenAiGolden.answers(".json").stream();
   }
 
   @ParameterizedTest(name = "{0} include_usage={1}")
@@ -96,16 +60,16 @@ class OpenAiCompatibleGoldenTest {
     assertEquals(200, response.statusCode(), response.body());
 
     StrictStreamChecker.Result result = StrictStreamChecker.check(StrictStreamChecker.dataEvents(response.body()), includeUsage);
-    Recorded recorded = Recorded.ofStream(Fixtures.text(fixture));
+    OpenAiGolden.Recorded recorded = OpenAiGolden.Recorded.ofStream(Fixtures.text(fixture));
     assertNull(result.error(), response.body());
-    assertEquals(recorded.content, result.content());
-    assertEquals(recorded.reasoning, result.reasoning());
-    assertEquals(recorded.toolCallNames, result.toolCalls().stream().map(c -> c.getString("name")).toList());
-    if (includeUsage && recorded.usage != null) {
-      assertEquals(recorded.usage.getLong("prompt_tokens"), result.usage().getLong("prompt_tokens"));
-      assertEquals(recorded.usage.getLong("completion_tokens"), result.usage().getLong("completion_tokens"));
+    assertEquals(recorded.content(), result.content());
+    assertEquals(recorded.reasoning(), result.reasoning());
+    assertEquals(recorded.toolCallNames(), result.toolCalls().stream().map(c -> c.getString("name")).toList());
+    if (includeUsage && recorded.usage() != null) {
+      assertEquals(recorded.usage().getLong("prompt_tokens"), result.usage().getLong("prompt_tokens"));
+      assertEquals(recorded.usage().getLong("completion_tokens"), result.usage().getLong("completion_tokens"));
     }
-    assertLedgerUsage(session, recorded.usage);
+    assertLedgerUsage(session, recorded.usage());
 
     RequestPatternBuilder sent = postRequestedFor(urlEqualTo("/" + folder + "/v1/chat/completions"));
     if (folder.equals("mistral")) {
@@ -168,36 +132,6 @@ class OpenAiCompatibleGoldenTest {
     assertEquals(usage.completionTokens(), row.getLong("completion_tokens"));
     assertEquals(usage.cachedTokens(), row.getLong("cached_tokens"));
     assertEquals(usage.reasoningTokens(), row.getLong("reasoning_tokens"));
-  }
-
-  /** What a recorded stream carried, read straight from its bytes. */
-  private record Recorded(String content, String reasoning, List<String> toolCallNames, JsonObject usage) {
-    static Recorded ofStream(String sse) {
-      StringBuilder content = new StringBuilder();
-      StringBuilder reasoning = new StringBuilder();
-      Set<String> calls = new LinkedHashSet<>();
-      List<String> names = new ArrayList<>();
-      JsonObject usage = null;
-      for (String data : StrictStreamChecker.dataEvents(sse)) {
-        if (data.equals("[DONE]")) continue;
-        JsonObject chunk = new JsonObject(data);
-        if (chunk.getValue("usage") instanceof JsonObject u) usage = u;
-        if (chunk.getValue("x_groq") instanceof JsonObject groq && groq.getValue("usage") instanceof JsonObject u) usage = u;
-        for (Object c : chunk.getJsonArray("choices", new JsonArray())) {
-          JsonObject delta = ((JsonObject) c).getJsonObject("delta", new JsonObject());
-          if (delta.getValue("content") instanceof String s) content.append(s);
-          Object thought = delta.getValue("reasoning_content") != null ? delta.getValue("reasoning_content") : delta.getValue("reasoning");
-          if (thought instanceof String s) reasoning.append(s);
-          for (Object t : delta.getJsonArray("tool_calls", new JsonArray())) {
-            JsonObject fn = ((JsonObject) t).getJsonObject("function", new JsonObject());
-            if (fn.getValue("name") instanceof String name && calls.add(((JsonObject) t).getValue("index") + ":" + name)) {
-              names.add(name);
-            }
-          }
-        }
-      }
-      return new Recorded(content.toString(), reasoning.toString(), names, usage);
-    }
   }
 
   private static TestProxy proxy() {
