@@ -10,7 +10,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run test test-prereqs browser-deps bench clean
+.PHONY: build run test test-prereqs browser-deps codex-cli bench clean
 
 build: $(JAR)
 
@@ -23,7 +23,7 @@ run: $(JAR)
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
 # is installed by these targets when missing; `make test` runs them first.
-test-prereqs: browser-deps
+test-prereqs: browser-deps codex-cli
 
 test: test-prereqs
 	$(MVN) verify
@@ -51,3 +51,13 @@ $(CHROMIUM):
 
 $(BROWSER_MODULES): tests-browser/package-lock.json
 	cd tests-browser && npm ci --no-audit --no-fund
+
+# The Codex CLI that CodexCliTest runs against the proxy, pinned in tests-clients/codex
+# (package-lock.json) and installed when missing. Install scripts are skipped: the launcher finds the
+# platform package's binary, which npm installs as an optional dependency, and nothing else is fetched.
+CODEX_MODULES := tests-clients/codex/node_modules/.package-lock.json
+
+codex-cli: $(CODEX_MODULES)
+
+$(CODEX_MODULES): tests-clients/codex/package-lock.json
+	cd tests-clients/codex && npm ci --ignore-scripts --no-audit --no-fund

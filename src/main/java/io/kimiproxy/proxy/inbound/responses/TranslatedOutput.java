@@ -4,21 +4,24 @@ import io.kimiproxy.proxy.wire.responses.SealedThinking;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The neutral stream (Chat Completions chunks) as Responses output items and their events:
  * reasoning text as a reasoning item with a summary, text as an assistant message with one
- * output_text part, each tool call as a function_call item. Text and reasoning are one item at a
- * time (a new kind of content closes the open one); function calls stay open until the answer ends,
- * since a provider may send a call's arguments in several pieces between others'. Only the first
- * choice is written: the Responses API has no {@code n}.
+ * output_text part, each tool call as a function_call item. One item is open at a time, as in the
+ * Responses API: a new kind of content, or the next call, closes it. A call is over when the next
+ * one starts, as for the guardrails that judged it; a piece of a call's arguments arriving after
+ * that would contradict what was judged, and is not sent. Only the first choice is written: the
+ * Responses API has no {@code n}.
  */
 final class TranslatedOutput {
   private final ResponseEvents events;
-  private final Map<Integer, Call> calls = new TreeMap<>();
+  /** The neutral stream's index of every call begun. */
+  private final Set<Integer> calls = new HashSet<>();
   private Open open;
+  private Call call;
   private String finish;
 
   /** The text or reasoning item being written. */
@@ -39,13 +42,15 @@ final class TranslatedOutput {
 
   /** A function call being written. */
   private static final class Call {
+    final int neutralIndex;
     final int index;
     final String id = ResponseShape.newId("fc");
     final String callId;
     String name;
     final StringBuilder arguments = new StringBuilder();
 
-    Call(int index, String callId, String name) {
+    Call(int neutralIndex, int index, String callId, String name) {
+      this.neutralIndex = neutralIndex;
       this.index = index;
       this.callId = callId;
       this.name = name;
@@ -111,7 +116,7 @@ final class TranslatedOutput {
   /** The open item of this kind, or a new one (closing the open one of the other kind). */
   private Open opened(boolean reasoning, Buffer out) {
     if (open != null && open.reasoning == reasoning) return open;
-    closeOpen(out);
+    finishItems(out);
     open = new Open(reasoning, events.allocate(), ResponseShape.newId(reasoning ? "rs" : "msg"));
     JsonObject item = reasoning ? new JsonObject().put("id", open.id).put("type", "reasoning").put("summary", new JsonArray())
         : message(open.id, "in_progress", new JsonArray());
@@ -125,12 +130,11 @@ final class TranslatedOutput {
   private void call(JsonObject entry, Buffer out) {
     int index = entry.getValue("index") instanceof Number n ? n.intValue() : calls.size();
     JsonObject function = entry.getValue("function") instanceof JsonObject f ? f : new JsonObject();
-    Call call = calls.get(index);
-    if (call == null) {
-      closeOpen(out);
+    if (call == null || call.neutralIndex != index) {
+      if (!calls.add(index)) return; // a late piece of a call already closed
+      finishItems(out);
       String callId = entry.getValue("id") instanceof String s && !s.isEmpty() ? s : ResponseShape.newId("call");
-      call = new Call(events.allocate(), callId, function.getValue("name") instanceof String s ? s : "");
-      calls.put(index, call);
+      call = new Call(index, events.allocate(), callId, function.getValue("name") instanceof String s ? s : "");
       events.write(out, "response.output_item.added", new JsonObject().put("output_index", call.index)
           .put("item", functionCall(call, "in_progress", "")));
     }
@@ -142,22 +146,21 @@ final class TranslatedOutput {
     }
   }
 
-  /** Closes every open item: the answer is over. */
+  /** Closes the open item, whatever it is: the answer is over, or the provider's own events go on. */
   void finishItems(Buffer out) {
     closeOpen(out);
-    for (Call call : calls.values()) {
-      String arguments = call.arguments.toString();
-      events.write(out, "response.function_call_arguments.done", new JsonObject().put("item_id", call.id)
-          .put("output_index", call.index).put("arguments", arguments));
-      JsonObject item = functionCall(call, "completed", arguments);
-      events.write(out, "response.output_item.done", new JsonObject().put("output_index", call.index).put("item", item));
-      events.done(call.index, item);
-    }
-    calls.clear();
+    if (call == null) return;
+    Call done = call;
+    call = null;
+    String arguments = done.arguments.toString();
+    events.write(out, "response.function_call_arguments.done", new JsonObject().put("item_id", done.id)
+        .put("output_index", done.index).put("arguments", arguments));
+    JsonObject item = functionCall(done, "completed", arguments);
+    events.write(out, "response.output_item.done", new JsonObject().put("output_index", done.index).put("item", item));
+    events.done(done.index, item);
   }
 
-  /** Closes the open text or reasoning item (before the provider's own events go on, or at the end). */
-  void closeOpen(Buffer out) {
+  private void closeOpen(Buffer out) {
     if (open == null) return;
     Open item = open;
     open = null;
