@@ -117,10 +117,11 @@ class ResponsesPassthroughTest {
     proxy.upstream().stubFor(post(urlEqualTo("/v1/responses")).willReturn(json(200, fixture)));
     String session = TestProxy.newSession();
 
-    HttpResponse<String> response = send(proxy, "{\"model\":\"openai/m\",\"input\":\"Weather?\",\"prompt_cache_key\":\""
-        + session + "\"}");
+    String body = "{\"model\":\"openai/m\",\"input\":\"Weather?\",\"prompt_cache_key\":\"" + session + "\"}";
+    HttpResponse<String> response = send(proxy, body);
 
     assertEquals(200, response.statusCode(), response.body());
+    assertEquals(body.replace("openai/m", "gpt-test"), upstreamBody(proxy, "/v1/responses", 0));
     assertEquals(Fixtures.text(fixture), response.body());
     JsonObject usage = new JsonObject(Fixtures.text(fixture)).getJsonObject("usage");
     assertEquals(usage.getLong("input_tokens"), Ledger.rows(proxy, session).get(0).getLong("prompt_tokens"));

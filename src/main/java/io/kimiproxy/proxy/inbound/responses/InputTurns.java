@@ -20,7 +20,8 @@ import java.util.List;
  * that follow answer. So consecutive items of one assistant turn make one message, and every other
  * item is one; a reasoning item or an assistant text after the turn's text or calls starts the next
  * turn. Each message keeps the bytes of its items (from the first's start to the last's end) and a
- * key made of theirs; the messages themselves are kept by that key for the next turn.
+ * key made of theirs; the assistant turns are kept by that key for the next turn (every other message
+ * is its item's, kept with the decoded item).
  */
 final class InputTurns {
   private static final long TURN_SALT = 0x7475726eL;
@@ -46,7 +47,8 @@ final class InputTurns {
       }
       List<InputItem> turn = items.subList(from, to);
       ContentKey key = to - from == 1 ? itemKeys.get(from) : key(itemKeys.subList(from, to));
-      out.add(messages.get(key, k -> turn.size() == 1 && !turn.get(0).assistant() ? turn.get(0).message() : assistant(turn)));
+      // A lone item is its own message, kept with the item; an assistant turn is kept here.
+      out.add(turn.size() == 1 && !turn.get(0).assistant() ? turn.get(0).message() : messages.get(key, k -> assistant(turn)));
       keys.add(key);
       places.add(new Span(spans.get(from).start(), spans.get(to - 1).end()));
       from = to;

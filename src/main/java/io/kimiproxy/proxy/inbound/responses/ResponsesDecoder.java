@@ -116,7 +116,7 @@ public final class ResponsesDecoder {
         InputItem item = items.get(key);
         if (item == null) {
           if (bytes[span.start()] != '{') throw ProxyError.invalidRequest("input[" + i + "] must be an object.", "input");
-          item = ResponsesItems.decode(JsonValues.object(bytes, span), i);
+          item = ResponsesItems.decode(JsonValues.object(bytes, span), i, span.length());
           items.put(key, item);
         }
         decoded.add(item);

@@ -15,8 +15,9 @@ import java.util.List;
  *                  neutral model does not represent); null for a function call or reasoning
  * @param call      the function call, for {@link Kind#CALL}
  * @param reasoning the reasoning, for {@link Kind#REASONING}
+ * @param bytes     the size of the item in the client's body
  */
-public record InputItem(Kind kind, Message message, ToolCall call, List<Thinking> reasoning) {
+public record InputItem(Kind kind, Message message, ToolCall call, List<Thinking> reasoning, long bytes) {
 
   public enum Kind {
     /** A message from the user, the system or the developer. */
@@ -38,15 +39,18 @@ public record InputItem(Kind kind, Message message, ToolCall call, List<Thinking
     return kind == Kind.ASSISTANT_TEXT || kind == Kind.CALL || kind == Kind.REASONING;
   }
 
-  /** About how many bytes the item holds, for caches bounded by size. */
+  /**
+   * About how many bytes the item holds, for caches bounded by size: at least its size in the body,
+   * since an item kept whole (a foreign one) holds all of it.
+   */
   public long weight() {
-    long bytes = 64;
-    if (message != null) bytes += message.weight();
-    if (call != null) bytes += 64 + call.name().length() + call.arguments().length();
+    long weight = 64;
+    if (message != null) weight += message.weight();
+    if (call != null) weight += 64 + call.name().length() + call.arguments().length();
     if (reasoning != null) {
-      for (Thinking t : reasoning) bytes += 48 + length(t.text()) + length(t.data());
+      for (Thinking t : reasoning) weight += 48 + length(t.text()) + length(t.data());
     }
-    return bytes;
+    return Math.max(weight, 64 + bytes);
   }
 
   private static int length(String s) {

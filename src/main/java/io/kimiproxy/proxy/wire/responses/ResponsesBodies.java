@@ -40,7 +40,7 @@ final class ResponsesBodies {
     byte[] bytes = raw.bytes();
     MessageList messages = request.messages();
     Span instructions = raw.field("instructions");
-    boolean instructionsKept = instructions != null && spanned(messages, bytes, instructions);
+    boolean instructionsKept = spanned(messages, bytes, instructions);
     Buffer out = Buffer.buffer(bytes.length + 256);
     out.appendString("{\"model\":").appendString(quoted(upstreamModel));
     for (Map.Entry<String, Span> field : raw.fields().entrySet()) {
@@ -66,6 +66,11 @@ final class ResponsesBodies {
     byte[] bytes = raw.bytes();
     Span input = raw.field("input");
     List<Span> items = raw.elements("input");
+    if (items == null && messages.size() - (spanned(messages, bytes, instructions) ? 1 : 0) == 1
+        && spanned(messages, bytes, input)) {
+      out.appendBytes(bytes, input.start(), input.length()); // one string, unchanged
+      return;
+    }
     List<Buffer> pieces = new ArrayList<>();
     boolean rewritten = false;
     int itemsCopied = 0;
@@ -74,7 +79,7 @@ final class ResponsesBodies {
       Span span = messages.bytes() == bytes ? messages.span(i) : null;
       if (span != null && span.equals(instructions)) continue;
       if (span == null || items == null) {
-        // Changed, or the whole input was one string: the message as items of its own.
+        // Changed, or the input was one string and a step added to it: the message as items of its own.
         for (JsonObject item : ResponsesItems.encode(messages.get(i))) pieces.add(item.toBuffer());
         rewritten = true;
         continue;
@@ -120,7 +125,7 @@ final class ResponsesBodies {
 
   /** Whether some message still has exactly these bytes. */
   private static boolean spanned(MessageList messages, byte[] bytes, Span span) {
-    if (messages.bytes() != bytes) return false;
+    if (span == null || messages.bytes() != bytes) return false;
     for (int i = 0; i < messages.size(); i++) {
       if (span.equals(messages.span(i))) return true;
     }

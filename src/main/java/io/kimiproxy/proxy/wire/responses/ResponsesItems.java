@@ -31,21 +31,21 @@ public final class ResponsesItems {
 
   private ResponsesItems() {}
 
-  /** The item at {@code input[index]}; a malformed one is a 400 naming it. */
-  public static InputItem decode(JsonObject item, int index) {
+  /** The item at {@code input[index]}, {@code bytes} long in the body; a malformed one is a 400 naming it. */
+  public static InputItem decode(JsonObject item, int index, long bytes) {
     String where = "input[" + index + "]";
     String type = item.getValue("type") instanceof String t ? t : item.containsKey("role") ? "message" : null;
     if (type == null) throw invalid(where + " must be an object with a 'type' (or a message with a 'role').");
     return switch (type) {
-      case "message" -> message(item, where);
-      case "function_call" -> new InputItem(InputItem.Kind.CALL, null, call(item, where), null);
+      case "message" -> message(item, where, bytes);
+      case "function_call" -> new InputItem(InputItem.Kind.CALL, null, call(item, where), null, bytes);
       case "function_call_output" -> new InputItem(InputItem.Kind.OUTPUT,
           new Message(Role.TOOL, output(item.getValue("output"), where), form(item.getValue("output")), List.of(),
-              string(item, "call_id", where), null, List.of(), null), null, null);
-      case "reasoning" -> new InputItem(InputItem.Kind.REASONING, null, null, reasoning(item));
+              string(item, "call_id", where), null, List.of(), null), null, null, bytes);
+      case "reasoning" -> new InputItem(InputItem.Kind.REASONING, null, null, reasoning(item), bytes);
       default -> new InputItem(InputItem.Kind.FOREIGN, new Message(type.endsWith("_output") ? Role.USER : Role.ASSISTANT,
           List.of(new Part.Other(FOREIGN + type, item)), ContentForm.PARTS, List.of(), null, null, List.of(), null),
-          null, null);
+          null, null, bytes);
     };
   }
 
@@ -54,7 +54,7 @@ public final class ResponsesItems {
     return part instanceof Part.Other o && o.type().startsWith(FOREIGN) ? o.type().substring(FOREIGN.length()) : null;
   }
 
-  private static InputItem message(JsonObject item, String where) {
+  private static InputItem message(JsonObject item, String where, long bytes) {
     if (!(item.getValue("role") instanceof String roleName)) throw invalid(where + " is a message without a 'role'.");
     Role role = switch (roleName) {
       // Chat providers know "system"; Responses' developer messages mean the same to them.
@@ -76,7 +76,7 @@ public final class ResponsesItems {
     }
     Message message = new Message(role, parts, form, List.of(), null, null, List.of(), null);
     return new InputItem(role == Role.ASSISTANT ? InputItem.Kind.ASSISTANT_TEXT : InputItem.Kind.MESSAGE, message,
-        null, null);
+        null, null, bytes);
   }
 
   private static List<Part> parts(JsonArray array, String where) {
