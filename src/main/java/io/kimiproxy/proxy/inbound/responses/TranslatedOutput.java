@@ -113,7 +113,7 @@ final class TranslatedOutput {
         .put("logprobs", new JsonArray()));
   }
 
-  /** The open item of this kind, or a new one (closing the open one of the other kind). */
+  /** The open item of this kind, or a new one (closing whatever item was open). */
   private Open opened(boolean reasoning, Buffer out) {
     if (open != null && open.reasoning == reasoning) return open;
     finishItems(out);

@@ -71,7 +71,7 @@ final class ResponsesBodies {
       out.appendBytes(bytes, input.start(), input.length()); // one string, unchanged
       return;
     }
-    List<Buffer> pieces = new ArrayList<>();
+    List<Object> pieces = new ArrayList<>(); // a Span of the client's bytes, or a Buffer encoded anew
     boolean rewritten = false;
     int itemsCopied = 0;
     int lastEnd = -1;
@@ -91,7 +91,7 @@ final class ResponsesBodies {
         if (messages.get(i).role() == Role.ASSISTANT && !readable(bytes, item, provider)) {
           rewritten = true;
         } else {
-          pieces.add(Buffer.buffer().appendBytes(bytes, item.start(), item.length()));
+          pieces.add(item);
         }
       }
     }
@@ -102,7 +102,8 @@ final class ResponsesBodies {
     out.appendString("[");
     for (int i = 0; i < pieces.size(); i++) {
       if (i > 0) out.appendString(",");
-      out.appendBuffer(pieces.get(i));
+      if (pieces.get(i) instanceof Span item) out.appendBytes(bytes, item.start(), item.length());
+      else out.appendBuffer((Buffer) pieces.get(i));
     }
     out.appendString("]");
   }
