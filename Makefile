@@ -12,7 +12,7 @@ HOST ?=
 PORT ?=
 BENCH_OPTS ?=
 
-.PHONY: build run team test test-prereqs browser-deps engines claude-code-cli bench bench-team clean
+.PHONY: build run team test test-prereqs browser-deps engines claude-code-cli codex-cli bench bench-team clean
 
 build: $(JAR)
 
@@ -31,7 +31,7 @@ team: $(JAR) engines
 # ---- test prerequisites ----------------------------------------------------------------------
 # What the tests need beyond JDK 17 and Maven (chromium and npm packages for the browser tests)
 # is installed by these targets when missing; `make test` runs them first.
-test-prereqs: browser-deps engines claude-code-cli
+test-prereqs: browser-deps engines claude-code-cli codex-cli
 
 test: test-prereqs
 	$(MVN) verify
@@ -86,3 +86,13 @@ claude-code-cli: $(CLAUDE_CODE_MODULES)
 
 $(CLAUDE_CODE_MODULES): tests-clients/claude-code/package-lock.json
 	cd tests-clients/claude-code && npm ci --ignore-scripts --no-audit --no-fund
+
+# The Codex CLI that CodexCliTest runs against the proxy, pinned in tests-clients/codex
+# (package-lock.json) and installed when missing. Install scripts are skipped: the launcher finds the
+# platform package's binary, which npm installs as an optional dependency, and nothing else is fetched.
+CODEX_MODULES := tests-clients/codex/node_modules/.package-lock.json
+
+codex-cli: $(CODEX_MODULES)
+
+$(CODEX_MODULES): tests-clients/codex/package-lock.json
+	cd tests-clients/codex && npm ci --ignore-scripts --no-audit --no-fund

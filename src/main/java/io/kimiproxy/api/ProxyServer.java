@@ -78,6 +78,8 @@ public final class ProxyServer implements Generations {
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final InboundFormats formats;
   private final long startedAtMs = System.currentTimeMillis();
+  /** Kept across reloads: the Responses passthrough remembers which provider issued each encrypted reasoning. */
+  private final WireAdapters adapters = new WireAdapters();
   private HttpVerticle verticle;
   private String deploymentId;
 
@@ -176,7 +178,7 @@ public final class ProxyServer implements Generations {
         context.overflow(), context.contextMap(), new RouteStep(new ModelResolver(f.config())),
         new GuardrailStep(guardrails.guardrails()), new CacheStep(governance.cache()),
         governance.spending());
-    ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(new WireAdapters(), f.upstream(),
+    ChatPipeline chat = new ChatPipeline(chain, new ChatPipeline.Services(adapters, f.upstream(),
         providers.health(), f.tokens(), context.measure().work(), f.ledger(), live.events(), f.scrubber()));
     List<Module> own = List.of(context, governance);
     List<Module> all = new ArrayList<>(shared);
@@ -194,6 +196,9 @@ public final class ProxyServer implements Generations {
       router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.chat()));
     }
     messages.mount(router, chat);
+    for (String path : new String[] {"/v1/responses", "/responses"}) {
+      router.post(path).handler(RequestBodies.upTo(maxBody)).handler(ctx -> chat.handle(ctx, formats.responses()));
+    }
     new ModelRoutes(f.config(), startedAtMs).mount(router);
     new LedgerRoutes(f.store(), f.ledger()).mount(router);
     new ExportRoutes(f.store(), f.ledger()).mount(router);

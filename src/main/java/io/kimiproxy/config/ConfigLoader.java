@@ -169,7 +169,11 @@ public final class ConfigLoader {
       ScopeLimits rate = GovernanceSections.limits(p);
       if (rate.any()) limits.put("provider:" + name, rate);
       Resilience resilience = resilience(p);
-      Compat compat = new Compat(optionalBool(p, "stream_options"), optionalBool(p, "max_completion_tokens"));
+      Boolean responses = optionalBool(p, "responses");
+      if (responses != null && type != WireType.OPENAI) {
+        throw p.error("responses", "only a provider of type \"openai\" can serve OpenAI's Responses API");
+      }
+      Compat compat = new Compat(optionalBool(p, "stream_options"), optionalBool(p, "max_completion_tokens"), responses);
       FallbackPrice fallbackPrice = fallbackPrice(p);
       p.finish();
       out.put(name, new ProviderConfig(name, type, baseUrl, key, keyEnv, keyless,

@@ -51,7 +51,7 @@ final class UpstreamAttempt {
   }
 
   Future<Void> run(ChatExchange x, Route route, ProviderHealth health, Admission admission, Deadline deadline) {
-    WireAdapter adapter = adapters.forType(route.provider().type());
+    WireAdapter adapter = adapters.forRequest(x.request(), route);
     HttpServerResponse response = x.response();
     long sentNanos = System.nanoTime();
     // Encoding a prompt of megabytes is prompt-sized work: on a worker when the prompt is large.
