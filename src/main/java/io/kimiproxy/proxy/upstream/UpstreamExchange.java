@@ -17,6 +17,8 @@ import io.vertx.core.http.HttpClientResponse;
  * from a broken connection.
  */
 public final class UpstreamExchange {
+  /** The most a whole (not streamed) answer or error body may hold; no real answer comes near it. */
+  static final int MAX_WHOLE_BODY_BYTES = 64 << 20;
   private final Vertx vertx;
   private final HttpClientRequest request;
   private final Timeouts timeouts;
@@ -71,6 +73,13 @@ public final class UpstreamExchange {
     Buffer body = Buffer.buffer();
     response.handler(part -> {
       touch();
+      if (body.length() + part.length() > MAX_WHOLE_BODY_BYTES) {
+        // A whole answer is read into memory: a provider that never stops must not fill the heap.
+        promise.tryFail(ProxyError.badUpstreamResponse(provider(),
+            "the answer is larger than " + (MAX_WHOLE_BODY_BYTES >> 20) + " MB"));
+        cancel();
+        return;
+      }
       body.appendBuffer(part);
     });
     response.endHandler(v -> {
