@@ -1,5 +1,8 @@
 package io.kimiproxy.core.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,9 @@ public final class JsonIndex {
   /** Deeper nesting is refused: no request needs it, and every reader after this one recurses. */
   public static final int MAX_DEPTH = 256;
   private static final byte OBJECT = 1;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final byte ARRAY = 2;
 
   private final byte[] bytes;
@@ -206,6 +212,8 @@ public final class JsonIndex {
       int j = i + 1;
       int n = b.length;
       while (true) {
+        // Eight plain bytes at a time: most of a request is string content with nothing to check.
+        while (j + 8 <= n && plain((long) LONGS.get(b, j))) j += 8;
         if (j >= n) throw error(i, "a string is not closed");
         int c = b[j];
         if (c == '"') return j + 1;
@@ -219,6 +227,17 @@ public final class JsonIndex {
           j++;
         }
       }
+    }
+
+    /**
+     * True when none of the eight bytes needs a look: no quote, no backslash, no control
+     * character, nothing outside ASCII (the classic has-zero-byte and has-less-than bit tricks).
+     */
+    private static boolean plain(long x) {
+      long quote = x ^ 0x2222222222222222L;
+      long backslash = x ^ 0x5c5c5c5c5c5c5c5cL;
+      long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - 0x2020202020202020L) & ~x) | x;
+      return (special & HIGH_BITS) == 0;
     }
 
     private int escape(int j) {

@@ -2,6 +2,8 @@ package io.kimiproxy.core.tokens;
 
 import com.knuddels.jtokkit.api.EncodingType;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How a model family turns a chat request into prompt tokens, as far as a local estimate can
@@ -68,8 +70,21 @@ public enum ModelFamily {
    * space ("kimi/k2 kimi-k2-0905-preview"), so family words are looked for anywhere and OpenAI's
    * own ids are matched on each path segment's start.
    */
+  /** Model names seen so far: a few dozen in any configuration, asked for on every request. */
+  private static final Map<String, ModelFamily> KNOWN = new ConcurrentHashMap<>();
+  private static final int KNOWN_NAMES = 4096;
+
   public static ModelFamily of(String model) {
-    String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
+    String name = model == null ? "" : model;
+    ModelFamily known = KNOWN.get(name);
+    if (known != null) return known;
+    ModelFamily family = classify(name);
+    if (KNOWN.size() < KNOWN_NAMES) KNOWN.put(name, family);
+    return family;
+  }
+
+  private static ModelFamily classify(String model) {
+    String m = model.toLowerCase(Locale.ROOT);
     if (m.contains("gpt-oss")) return GPT_OSS;
     if (m.contains("kimi") || m.contains("moonshot")) return KIMI;
     if (m.contains("claude")) return CLAUDE;

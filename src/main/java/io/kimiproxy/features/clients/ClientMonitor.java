@@ -5,6 +5,8 @@ import io.kimiproxy.core.events.EventSink;
 import io.kimiproxy.core.ledger.ClientHistory;
 import io.kimiproxy.core.ledger.RequestRecord;
 import io.kimiproxy.core.model.ChatRequest;
+import io.kimiproxy.core.util.BoundedCache;
+import io.kimiproxy.core.util.ContentKey;
 import io.kimiproxy.core.util.SecretScrubber;
 import io.vertx.core.Future;
 import java.util.Comparator;
@@ -24,6 +26,7 @@ public final class ClientMonitor {
   private final SecretScrubber scrubber;
   private final long startedAtMs = System.currentTimeMillis();
   private final Map<String, ClientState> clients = new ConcurrentHashMap<>();
+  private final BoundedCache<ContentKey, String> previews = new BoundedCache<>(1 << 20, p -> 2L * p.length());
 
   /** One request of one client, from its arrival to its end. */
   public static final class Visit {
@@ -58,10 +61,13 @@ public final class ClientMonitor {
     return new Visit(state);
   }
 
-  /** The request has been read: its latest user message becomes the client's current task. */
+  /**
+   * The request has been read: its latest user message becomes the client's current task. An
+   * agent resends the same task turn after turn, so each distinct one is redacted once.
+   */
   public void working(Visit visit, ChatRequest request) {
-    String preview = TaskPreview.of(request, scrubber);
-    if (preview != null) visit.client.task(preview);
+    String head = TaskPreview.head(request);
+    if (head != null) visit.client.task(previews.get(ContentKey.of(head), k -> TaskPreview.preview(head, scrubber)));
   }
 
   /** The request ended, as its ledger row tells. */

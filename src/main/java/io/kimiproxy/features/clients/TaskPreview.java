@@ -21,9 +21,9 @@ final class TaskPreview {
    */
   private static final int READ = 400;
   private static final String MARK = "[redacted]";
+  private static final String REMINDER = "<system-reminder>";
   // Both expressions backtrack, so they only ever read the READ characters kept of a message:
   // bounded input, bounded time.
-  private static final String REMINDER = "<system-reminder>";
   // Key shapes beyond the provider keys SecretScrubber knows: GitHub, AWS, Slack, private keys,
   // "password = ..." assignments, and long opaque tokens that mix letters and digits.
   private static final Pattern MORE_SHAPES = Pattern.compile(
@@ -35,30 +35,35 @@ final class TaskPreview {
 
   private TaskPreview() {}
 
-  /** The preview of the request's latest user message with text, or null when it has none. */
-  static String of(ChatRequest request, SecretScrubber scrubber) {
+  /**
+   * The start of the request's latest user message with text (what a preview is made of, at most
+   * a little over {@link #READ} characters however long the message), or null when it has none.
+   */
+  static String head(ChatRequest request) {
     MessageList messages = request.messages();
     for (int i = messages.size() - 1; i >= 0; i--) {
       Message message = messages.get(i);
       if (message.role() != Role.USER) continue;
       String text = usersWords(message);
-      if (!text.isBlank()) return preview(text, scrubber);
+      if (!text.isBlank()) return text.length() <= READ ? text : cutAtSpace(text, READ);
     }
     return null;
   }
 
-  /** The message's text without the context blocks Claude Code puts in the user's turn. */
+  /** The message's first words, without the context blocks Claude Code puts in the user's turn. */
   private static String usersWords(Message message) {
     StringBuilder out = new StringBuilder();
     for (Part part : message.content()) {
+      if (out.length() > READ) break;
       if (part instanceof Part.Text t && !t.text().stripLeading().startsWith(REMINDER)) {
         if (out.length() > 0) out.append('\n');
-        out.append(t.text());
+        out.append(t.text(), 0, Math.min(t.text().length(), READ + 1));
       }
     }
     return out.toString();
   }
 
+  /** The preview of a text's {@link #READ} first characters: blanks folded, credentials redacted, cut to {@link #LENGTH}. */
   static String preview(String text, SecretScrubber scrubber) {
     String head = text.length() <= READ ? text : cutAtSpace(text, READ);
     String clean = head.replaceAll("\\s+", " ").trim();

@@ -34,7 +34,7 @@ class TaskPreviewTest {
         .add(message("user", "  Fix the\n\nflaky   test in LogTailTest  "))
         .add(message("tool", "tool output")));
 
-    assertEquals("Fix the flaky test in LogTailTest", TaskPreview.of(req, SCRUBBER));
+    assertEquals("Fix the flaky test in LogTailTest", previewOf(req));
   }
 
   @Test
@@ -45,8 +45,8 @@ class TaskPreviewTest {
         .add(message("user", new JsonArray().add(new JsonObject().put("type", "image_url")
             .put("image_url", new JsonObject().put("url", "data:image/png;base64,AAAA"))))));
 
-    assertEquals("<task>Add docs</task> for the importers", TaskPreview.of(req, SCRUBBER));
-    assertNull(TaskPreview.of(request(new JsonArray().add(message("system", "only a system prompt"))), SCRUBBER));
+    assertEquals("<task>Add docs</task> for the importers", previewOf(req));
+    assertNull(previewOf(request(new JsonArray().add(message("system", "only a system prompt")))));
   }
 
   @Test
@@ -55,7 +55,7 @@ class TaskPreviewTest {
         .add(new JsonObject().put("type", "text").put("text", "<system-reminder>\nAttribution for git commits</system-reminder>\n"))
         .add(new JsonObject().put("type", "text").put("text", "Create a file named hello.txt")))));
 
-    assertEquals("Create a file named hello.txt", TaskPreview.of(req, SCRUBBER));
+    assertEquals("Create a file named hello.txt", previewOf(req));
   }
 
   @Test
@@ -87,5 +87,10 @@ class TaskPreviewTest {
     String preview = TaskPreview.preview(text, SCRUBBER);
 
     assertFalse(preview.contains("ghp_"), preview);
+  }
+
+  private static String previewOf(ChatRequest request) {
+    String head = TaskPreview.head(request);
+    return head == null ? null : TaskPreview.preview(head, SCRUBBER);
   }
 }

@@ -11,7 +11,9 @@ import io.kimiproxy.core.model.RequestOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Chat Completions body a provider gets. From a Chat Completions client it is the client's own
@@ -21,6 +23,9 @@ import java.util.Map;
  * from the neutral model.
  */
 final class OpenAiBodies {
+  private static final int MAX_KEYS = 1024;
+  private static final Map<String, byte[]> KEYS = new ConcurrentHashMap<>();
+
   private OpenAiBodies() {}
 
   static Buffer spliced(ChatRequest request, String upstreamModel, OpenAiQuirks quirks) {
@@ -130,11 +135,21 @@ final class OpenAiBodies {
     out.appendBytes(bytes, span.start(), span.length());
   }
 
+  /**
+   * Writes {@code ,"name":}. The same few dozen field names come in every request, so their bytes
+   * are kept; a client may send names of its own, so only so many.
+   */
   private static void key(Buffer out, String name) {
-    out.appendString(",").appendString(quoted(name)).appendString(":");
+    byte[] bytes = KEYS.get(name);
+    if (bytes == null) {
+      bytes = ("," + quoted(name) + ":").getBytes(StandardCharsets.UTF_8);
+      if (KEYS.size() < MAX_KEYS) KEYS.put(name, bytes);
+    }
+    out.appendBytes(bytes);
   }
 
   private static String quoted(String text) {
     return JsonStrings.quote(new StringBuilder(text.length() + 2), text).toString();
   }
+
 }
